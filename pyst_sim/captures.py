@@ -49,7 +49,11 @@ class Capture:
 
     def chunks(self, conn: str, direction: str) -> list[bytes]:
         """The exact data chunks of one connection and direction, as they were received."""
-        return [r.data for r in self.records if r.type == "data" and r.conn == conn and r.dir == direction]
+        return [
+            r.data
+            for r in self.records
+            if r.type == "data" and r.conn == conn and r.dir == direction
+        ]
 
     def stream(self, conn: str, direction: str) -> bytes:
         """All bytes of one connection and direction, joined."""
