@@ -106,7 +106,9 @@ class ConfigError(PystError):
 class ConfigSyntaxError(ConfigError):
     """Asterisk would reject the file (``CONFIG_STATUS_FILEINVALID``); names file and line."""
 
-    def __init__(self, message: str, filename: str | None = None, lineno: int | None = None) -> None:
+    def __init__(
+        self, message: str, filename: str | None = None, lineno: int | None = None
+    ) -> None:
         self.filename = filename
         self.lineno = lineno
         self.message = message
@@ -134,7 +136,7 @@ __all__ = [
     "DeadChannelError",
     "IncludeError",
     "LocalProtocolError",
-    "PystError",
     "ProtocolError",
+    "PystError",
     "RemoteProtocolError",
 ]
