@@ -26,6 +26,14 @@ def register(name: str, module: str, help_text: str) -> None:
 
 register("agi", "pyst_sim.agi_cli", "simulate one AGI call and print its transcript")
 register(
+    "record",
+    "pyst_sim.record_cli",
+    "record AMI traffic through a transparent proxy into a cassette",
+)
+register(
+    "replay", "pyst_sim.replay_cli", "serve a cassette, capture or raw trace as an AMI server"
+)
+register(
     "lint-config",
     "pyst.config.lint",
     "check Asterisk .conf files as Asterisk reads them; print file:line diagnostics",
