@@ -137,7 +137,25 @@ def find_command(
 
     Never raises.
     """
+    if commands is COMMANDS:
+        # The simulator looks up every command line: bucket the built-in table by its first
+        # word instead of scanning all 47 entries (order inside a bucket is kept).
+        if not words:
+            return None
+        commands = _BY_FIRST_WORD.get(ascii_lower(words[0]), ())
     for command in commands:
         if command.matches(words):
             return command, list(words[len(command.words) :])
     return None
+
+
+def _index_by_first_word(
+    commands: Sequence[AGICommandSpec],
+) -> dict[str, tuple[AGICommandSpec, ...]]:
+    index: dict[str, list[AGICommandSpec]] = {}
+    for command in commands:
+        index.setdefault(command.words[0], []).append(command)
+    return {word: tuple(specs) for word, specs in index.items()}
+
+
+_BY_FIRST_WORD = _index_by_first_word(COMMANDS)
