@@ -518,15 +518,13 @@ class AGIConnection:
         fields = _parse_status_line(line)
         if fields is None:
             raise RemoteProtocolError("not an AGI reply (NNN ...) nor HANGUP", raw)
-        code, sep, result, data, extra, text = fields
-        if sep == "-":
+        if fields[1] == "-":
             # "520-..." opens a block that runs to the "520 ..." line. Check now that a reply
             # is expected at all, so the error names the first line.
-            self._check_reply_expected(code, raw)
+            self._check_reply_expected(fields[0], raw)
             self._block = (fields, [], [line + "\n"])
             return None
-        reply = AGIReply(code, result, data, dict(extra), text, None, raw=line + "\n")
-        return self._deliver_reply(reply, raw)
+        return self._deliver_reply(AGIReply._from_wire(fields, line + "\n"), raw)
 
     def _block_line(self, line: str) -> AGIReply | None:
         assert self._block is not None
