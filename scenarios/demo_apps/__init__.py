@@ -1,0 +1,1 @@
+"""Small Asterisk apps that the example scenarios in ``scenarios/`` test."""
