@@ -22,6 +22,11 @@ from typing import Any, Literal, TextIO
 __all__ = ["add_arguments", "run"]
 
 
+# Options may follow SCRIPT and its arguments (`pyst-sim agi ivr.py --dtmf 2`): the
+# dispatcher parses this command with parse_intermixed_args.
+INTERMIXED = True
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``pyst-sim agi``."""
     parser.description = (
@@ -30,7 +35,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("script", nargs="?", metavar="SCRIPT", help="a classic AGI script")
     parser.add_argument(
-        "args", nargs=argparse.REMAINDER, metavar="ARGS", help="AGI() arguments (agi_arg_N)"
+        "args",
+        nargs="*",
+        metavar="ARGS",
+        help="AGI() arguments (agi_arg_N); options may come before or after them, and "
+        "'--' ends the options when an argument starts with '-'",
     )
     parser.add_argument("--fastagi", metavar="URL", help="connect to this agi:// URL instead")
     parser.add_argument(

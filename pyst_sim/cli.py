@@ -78,7 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(module.main(args_list[1:]))
     sp = argparse.ArgumentParser(prog=f"pyst-sim {name}", description=help_text)
     module.add_arguments(sp)
-    args = sp.parse_args(args_list[1:])
+    if getattr(module, "INTERMIXED", False):
+        args = sp.parse_intermixed_args(args_list[1:])
+    else:
+        args = sp.parse_args(args_list[1:])
     return int(module.run(args))
 
 

@@ -189,6 +189,23 @@ def _set(chan: Channel, data: str) -> int:
     return 0
 
 
+def _voicemail(chan: Channel, data: str) -> int:
+    # app_voicemail: plays the mailbox greeting (vm-intro unless the `s` option skips it),
+    # records the caller's message and reports VMSTATUS. The simulated caller always leaves
+    # a message; scripts that need USEREXIT or FAILED override the application.
+    args = parse_app_args(data) + [""]
+    if not args[0].strip():
+        chan.set_variable("VMSTATUS", "FAILED")
+        return -1
+    if "s" not in args[1]:
+        outcome = chan.play("vm-intro", "")
+        if outcome.status == "hangup":
+            chan.set_variable("VMSTATUS", "FAILED")
+            return -1
+    chan.set_variable("VMSTATUS", "SUCCESS")
+    return 0
+
+
 def _mset(chan: Channel, data: str) -> int:
     for item in parse_app_args(data):
         _set(chan, item)
@@ -267,6 +284,7 @@ BUILTIN_APPLICATIONS: dict[str, AppFunction] = {
     "log": _noop,
     "hangup": _hangup,
     "dial": _dial,
+    "voicemail": _voicemail,
     "progress": _noop,
     "ringing": _noop,
     "userevent": _noop,

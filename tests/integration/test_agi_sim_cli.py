@@ -40,8 +40,9 @@ def run(*argv: str) -> tuple[int, str]:
 
 
 def test_a_call_prints_its_transcript(script: Path) -> None:
-    status, text = run("--dtmf", "42#", "--callerid", "5551234", "--seed", "3",
-                       "--timeout", "10", str(script), "one", "--two")
+    # Options may also follow the script; '--' lets an AGI argument start with '-'.
+    status, text = run("--dtmf", "42#", "--callerid", "5551234", str(script), "one",
+                       "--seed", "3", "--timeout", "10", "--", "--two")
     assert status == 0
     lines = text.splitlines()
     assert lines[0] == "    0.000  > ANSWER"
