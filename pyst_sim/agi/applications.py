@@ -193,7 +193,7 @@ def _voicemail(chan: Channel, data: str) -> int:
     # app_voicemail: plays the mailbox greeting (vm-intro unless the `s` option skips it),
     # records the caller's message and reports VMSTATUS. The simulated caller always leaves
     # a message; scripts that need USEREXIT or FAILED override the application.
-    args = parse_app_args(data) + [""]
+    args = [*parse_app_args(data), ""]
     if not args[0].strip():
         chan.set_variable("VMSTATUS", "FAILED")
         return -1

@@ -35,7 +35,7 @@ def run(*argv: str) -> tuple[int, str]:
     parser = argparse.ArgumentParser(prog="pyst-sim agi")
     agi_cli.add_arguments(parser)
     out = io.StringIO()
-    status = agi_cli.run(parser.parse_args(list(argv)), out=out)
+    status = agi_cli.run(parser.parse_intermixed_args(list(argv)), out=out)
     return status, out.getvalue()
 
 
