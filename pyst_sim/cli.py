@@ -24,6 +24,7 @@ def register(name: str, module: str, help_text: str) -> None:
     SUBCOMMANDS[name] = (module, help_text)
 
 
+register("ami", "pyst_sim.ami_cli", "run the fake AMI server (Asterisk 22 manager interface)")
 register("run", "pyst_sim.run_cli", "run scenario files without pytest")
 register("agi", "pyst_sim.agi_cli", "simulate one AGI call and print its transcript")
 register(

@@ -568,6 +568,19 @@ class Message:
         if raw is not None:
             return self._raw_to_bytes(raw, eol)
         fields, bare, data = self._parse()
+        if not bare and not data and eol == "\r\n" and fields:
+            # Fast path (same result as the checks below): the usual server reply or event.
+            # One line per field, so the text holds exactly len(fields) + 1 LFs unless a name
+            # or value holds one; NULs and colons in names are checked on the joined text.
+            names = [name for name, _ in fields]
+            joined_names = "".join(names)
+            if ":" not in joined_names and fields[0] != ("Response", "Follows"):
+                text = "".join([f"{name}: {value}\r\n" for name, value in fields]) + "\r\n"
+                if text.count("\n") == len(fields) + 1 and "\0" not in text:
+                    try:
+                        return text.encode("utf-8", "surrogateescape")
+                    except UnicodeEncodeError:
+                        pass  # the slow path raises the right error
         lf_only = eol == "\n"
         out: list[str] = []
         b = 0

@@ -625,6 +625,15 @@ class AMIConnection:
         lines = self._lines
         size = ASTERISK_INPUT_BUFFER
         while pos < n:
+            if not lines and not self._too_long and not self._hdr_loss:
+                # Fast path (same result as the line loop below): a whole block is buffered,
+                # every line fits Asterisk's buffer, at most 128 lines, no NUL. One search for
+                # the empty line, one decode, one split. Otherwise the line loop takes it,
+                # line by line, so a block that arrives slowly is never rescanned.
+                done = self._server_block(buf, pos, n)
+                if done > 0:
+                    pos = done
+                    continue
             nl = buf.find(b"\n", pos, pos + size)
             if nl < 0:
                 if n - pos >= size:
@@ -660,6 +669,39 @@ class AMIConnection:
             else:
                 self._emit(action)
         self._pos = pos
+
+    def _server_block(self, buf: bytearray, pos: int, n: int) -> int:
+        """The fast path of :meth:`_parse_server`: emit the block at ``pos`` and return the
+        position after its empty line, or 0 when the line loop must handle it."""
+        first = buf[pos]
+        if first == 10 or (first == 13 and buf[pos + 1 : pos + 2] == b"\n"):
+            return 0  # an empty block: the line loop answers it
+        window = min(n, pos + _FAST_BLOCK_LIMIT)
+        crlf = buf.find(b"\n\r\n", pos, window)
+        # A bare-LF empty line before it? Only the bytes before the CRLF one are searched.
+        lf = buf.find(b"\n\n", pos, crlf + 1 if crlf >= 0 else window)
+        if lf >= 0:
+            end, after = lf, lf + 2
+        elif crlf >= 0:
+            end, after = crlf, crlf + 3
+        else:
+            return 0
+        block = bytes(buf[pos:end])
+        if b"\0" in block or block.count(b"\n") >= ASTERISK_MAX_HEADERS:
+            return 0
+        if len(block) > ASTERISK_INPUT_BUFFER - 1 and max(
+            map(len, block.split(b"\n"))
+        ) > ASTERISK_INPUT_BUFFER - 1:
+            return 0
+        if block.endswith(b"\r"):
+            block = block[:-1]
+        fields, bare = _parse_text(block.decode("utf-8", "surrogateescape"))
+        self._emit(Action._from_parts(fields, bare))
+        return after
+
+
+# Longest block the server fast path looks for: 128 lines of 1024 bytes.
+_FAST_BLOCK_LIMIT: Final = ASTERISK_MAX_HEADERS * ASTERISK_INPUT_BUFFER + 2
 
 
 def _classify(raw: bytes) -> Message:
