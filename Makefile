@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BENCH_VENV := bench/.venv
 
-.PHONY: test lint types unit demo bench clean
+.PHONY: test lint types unit docs docs-examples demo bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,9 +26,22 @@ unit: venv
 	$(BIN)/coverage combine -q
 	$(BIN)/coverage report
 
-test: lint types unit
+# The documentation: user guide, scenario reference and API reference, into build/site.
+# --strict: any warning (a broken link or anchor, a docstring that cannot be read) fails.
+docs: venv
+	$(BIN)/mkdocs build --strict
 
+# Run the code examples of README.md and docs/ (marked with <!-- run --> & co.).
+docs-examples: venv
+	$(BIN)/python docs/check_examples.py
+
+test: lint types unit docs
+
+# The main job: the IVR scenario end to end (each call in-process, as a stdin AGI script and
+# over FastAGI), then one call's transcript, then real Asterisk traffic read by the cores.
 demo: venv
+	$(BIN)/pytest -p no:cacheprovider --pyst-scenario scenarios/ivr.yaml -v
+	$(BIN)/pyst-sim agi --callerid 5551234 --dtmf 2 --seed 7 scenarios/demo_apps/ivr.py
 	$(BIN)/python -m pyst_sim.demo
 
 $(BENCH_VENV)/.installed: bench/requirements.txt pyproject.toml
@@ -42,4 +55,4 @@ bench: $(BENCH_VENV)/.installed
 	$(BENCH_VENV)/bin/python -m bench
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) .coverage .coverage.* .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(BENCH_VENV) .coverage .coverage.* .mypy_cache .ruff_cache .pytest_cache build/site

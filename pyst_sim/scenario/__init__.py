@@ -1,0 +1,1 @@
+"""Scenario files: model, loader (schema, file:line errors), matchers, checks and runner."""
