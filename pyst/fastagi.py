@@ -133,7 +133,9 @@ class _CallProtocol(asyncio.Protocol):
             self._queue.put(data)
         else:
             self._chunks.append(data)
-            self._wake()
+            waiter = self._waiter  # _wake(), written out: this runs for every reply
+            if waiter is not None and not waiter.done():
+                waiter.set_result(None)
         self._buffered += len(data)
         if (
             self._buffered > self._server.max_buffered
@@ -181,16 +183,19 @@ class _CallProtocol(asyncio.Protocol):
     # the AsyncByteChannel interface (loop thread)
 
     async def recv(self) -> bytes:
-        while not self._chunks:
+        chunks = self._chunks
+        while not chunks:
             if self._eof:
                 return b""
-            self._waiter = self._loop.create_future()
+            waiter = self._waiter = self._loop.create_future()
             try:
-                await self._waiter
+                await waiter
             finally:
                 self._waiter = None
-        chunk = self._chunks.popleft()
-        self._consumed(len(chunk))
+        chunk = chunks.popleft()
+        self._buffered -= len(chunk)
+        if self._paused:
+            self._consumed(0)  # resume reading if the backlog is small enough now
         return chunk
 
     def send(self, data: bytes) -> None:
@@ -345,6 +350,8 @@ def _is_async(handler: Callable[..., Any]) -> bool:
 
 def _split_script(script: str) -> tuple[str, dict[str, list[str]]]:
     path, _, query = script.partition("?")
+    if not query:
+        return path.strip("/"), {}  # what parse_qs gives for "", without its work
     return path.strip("/"), urllib.parse.parse_qs(query, keep_blank_values=True)
 
 

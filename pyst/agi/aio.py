@@ -19,7 +19,7 @@ import logging
 from typing import Protocol
 
 from pyst.agi.commands import AGICommands, AsyncRunner
-from pyst.agi.messages import DEFAULT_ENCODING, AGICommand, AGIEnvironment
+from pyst.agi.messages import DEFAULT_ENCODING, AGICommand, AGIEnvironment, AGIReply
 from pyst.agi.protocol import DEFAULT_MAX_LINE_LENGTH, NEED_DATA, AGIConnection, Event
 from pyst.agi.results import AGIResult
 
@@ -174,10 +174,22 @@ class AsyncAGI(AsyncRunner, AGICommands):
                 shows one.
             AGIException: what the reply means.
         """
-        self.test_hangup()
-        if not isinstance(command, AGICommand):
-            words = " ".join(map(str, args))
-            command = AGICommand(f"{command.strip(_BLANKS)} {words}".strip(_BLANKS))
+        conn = self._conn
+        if (
+            conn.has_pending_input
+            or self._got_sighup
+            or self._hangup_line
+            or self._hangup_reported
+            or self._eof
+            or self._broken
+        ):
+            self.test_hangup()
+        if type(command) is not AGICommand:
+            if not isinstance(command, AGICommand):
+                words = " ".join(map(str, args))
+                command = AGICommand(f"{command.strip(_BLANKS)} {words}".strip(_BLANKS))
+            elif args:
+                raise TypeError("execute(AGICommand) takes no further arguments")
         elif args:
             raise TypeError("execute(AGICommand) takes no further arguments")
         data = self._command_bytes(command)
@@ -186,7 +198,6 @@ class AsyncAGI(AsyncRunner, AGICommands):
             channel.send(data)
         except OSError as exc:
             raise self._write_failed(exc) from exc
-        conn = self._conn
         while True:
             event = conn.next_event()
             if event is NEED_DATA:
@@ -197,6 +208,18 @@ class AsyncAGI(AsyncRunner, AGICommands):
                     data = b""
                 conn.receive_data(data)
                 continue
+            if type(event) is AGIReply:
+                reply: AGIReply = event
+                if (
+                    reply.code == 200
+                    and reply.result != "-1"
+                    and reply.data != "hangup"
+                    and not self._provisional
+                ):
+                    # A plain success: what _reply_event gives, without its general checks.
+                    success = AGIResult(reply)
+                    self.last_result = success
+                    return success
             result = self._reply_event(event)  # type: ignore[arg-type]  # not a sentinel
             if result is not None:
                 return result

@@ -161,6 +161,18 @@ class AGIEnvironment(Mapping[str, str]):
         self._map = mapping
         self._items = tuple(mapping.items())
 
+    @classmethod
+    def _from_parsed(cls, mapping: dict[str, str]) -> AGIEnvironment:
+        """An environment from a dict the protocol parsed (it now belongs to the object).
+
+        Same object as the constructor builds, without its checks: parsed names are
+        non-empty, hold no ``:`` (the line is split at the first one) nor newline, values
+        hold no newline, and a repeated name was refused while parsing."""
+        environment = object.__new__(cls)
+        environment._map = mapping
+        environment._items = tuple(mapping.items())
+        return environment
+
     # Mapping protocol
     def __getitem__(self, key: str) -> str:
         return self._map[key]
@@ -428,6 +440,8 @@ _KV_RE = re.compile(r'([A-Za-z0-9_]+)=("[^"]*"(?= |\Z)|[^ ]*)')
 _KEY_START_RE = re.compile(r"[A-Za-z0-9_]+=")
 
 _Extra = tuple[tuple[str, str], ...]
+# The extra fields of a reply that has none (read-only, so one can be shared).
+_NO_EXTRA: Mapping[str, str] = MappingProxyType({})
 # code, separator (" ", "-" or None), result, data, extra, text
 _Fields = tuple[int, str | None, str | None, str | None, _Extra, str | None]
 
@@ -473,6 +487,9 @@ def _parse_tail(tail: str) -> tuple[str | None, _Extra, str | None]:
 
 def _parse_status_line(line: str) -> _Fields | None:
     """Fields of one reply line, or None when it does not start with a 3-digit code."""
+    if line[:11] == "200 result=" and line.find(" ", 11) < 0:
+        # The most common reply, "200 result=<value>" alone: what the general path gives.
+        return 200, " ", line[11:], None, (), None
     match = _STATUS_RE.fullmatch(line)
     if match is None:
         return None
@@ -631,7 +648,8 @@ class AGIReply:
         code, _sep, result, data, extra, text = fields
         reply = object.__new__(cls)
         reply.__dict__.update(
-            code=code, result=result, data=data, extra=MappingProxyType(dict(extra)),
+            code=code, result=result, data=data,
+            extra=MappingProxyType(dict(extra)) if extra else _NO_EXTRA,
             text=text, usage=None, raw=raw,
         )
         return reply
@@ -740,6 +758,9 @@ class AGICommand:
     line: str
 
     def __post_init__(self) -> None:
+        line = self.line
+        if type(line) is str and "\n" not in line and "\x00" not in line and line[:1] not in "fF":
+            return  # the usual case, decided in one go (an empty line goes the long way)
         if not isinstance(self.line, str):
             raise TypeError(f"AGICommand.line must be str, not {self.line!r}")
         if "\n" in self.line:

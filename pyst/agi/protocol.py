@@ -89,7 +89,7 @@ import enum
 import logging
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
-from typing import TypeAlias
+from typing import NoReturn, TypeAlias
 
 from pyst.agi.messages import (
     DEFAULT_ENCODING,
@@ -106,7 +106,7 @@ from pyst.agi.messages import (
     _parse_status_line,
     parse_env_line,
 )
-from pyst.agi.quoting import AGI_BUF_LEN, ascii_lower
+from pyst.agi.quoting import AGI_BUF_LEN, MAX_COMMAND_BYTES, ascii_lower
 from pyst.agi.spec import COMMANDS, AGICommandSpec
 from pyst.errors import LocalProtocolError, RemoteProtocolError
 
@@ -134,6 +134,10 @@ DEFAULT_MAX_BLOCK_LINES = 4096
 _ASTERISK_LINE_BYTES = AGI_BUF_LEN - 1
 # Drop consumed bytes from the front of the buffer once this many have piled up.
 _COMPACT_AFTER = 1 << 16
+# SCRIPT role: the longest command line sent, newline included (see AGICommand.to_bytes).
+_MAX_COMMAND_LINE = MAX_COMMAND_BYTES + 1
+# Codecs (codecs.lookup names) whose decoding of a block equals that of its lines joined.
+_BLOCK_CODECS = frozenset({"utf-8", "ascii", "latin-1", "iso8859-1"})
 
 
 class Role(enum.Enum):
@@ -212,6 +216,24 @@ def _table() -> dict[tuple[Role, State, str], State]:
 #: received; a missing entry is a protocol error.
 TRANSITIONS: Mapping[tuple[Role, State, str], State] = MappingProxyType(_table())
 
+# The same table, arranged for the hot path: for each role, state -> {what happened: (new
+# state, the new state's own entry)}. A connection keeps its current state's entry, so a
+# transition is one dict lookup by str (enum members hash in Python code, which cost more
+# than the rest of a transition).
+_Moves: TypeAlias = "dict[str, tuple[State, _Moves]]"
+
+
+def _moves_table() -> dict[Role, dict[State, _Moves]]:
+    table: dict[Role, dict[State, _Moves]] = {
+        role: {state: {} for state in State} for role in Role
+    }
+    for (role, state, kind), new in TRANSITIONS.items():
+        table[role][state][kind] = (new, table[role][new])
+    return table
+
+
+_MOVES = _moves_table()
+
 
 class AGIConnection:
     """One AGI session, sans-IO, in either role (see the module docstring).
@@ -239,7 +261,7 @@ class AGIConnection:
         max_block_lines: int = DEFAULT_MAX_BLOCK_LINES,
         commands: Sequence[AGICommandSpec] = COMMANDS,
     ) -> None:
-        codecs.lookup(encoding)
+        codec = codecs.lookup(encoding)
         probe = "agi_x: HANGUP 200 result=\n"
         if probe.encode(encoding, "surrogateescape") != probe.encode("ascii"):
             raise ValueError(f"the AGI encoding must be ASCII-compatible: {encoding!r}")
@@ -249,8 +271,12 @@ class AGIConnection:
         self._encoding = encoding
         self._max_line = max_line_length
         self._max_block = max_block_lines
+        # The environment block may be decoded whole when that gives the same text as
+        # decoding it line by line (stateless codecs where "\n" is one byte of its own).
+        self._block_decode = codec.name in _BLOCK_CODECS
         self._commands = tuple(commands)
         self._state = State.AWAIT_ENV
+        self._moves = _MOVES[self._role][State.AWAIT_ENV]
         self._buffer = bytearray()
         self._start = 0  # first unconsumed byte
         self._scan = 0  # no newline before this offset
@@ -340,14 +366,20 @@ class AGIConnection:
         if self._error is not None:
             raise self._error
         try:
-            if self._role is Role.SCRIPT:
+            if self._role is _S:
+                if (
+                    self._start == len(self._buffer)
+                    and not self._eof
+                    and self._state is not State.CLOSED
+                ):
+                    return NEED_DATA  # nothing buffered: what the full reading would say
                 event = self._next_script_event()
             else:
                 event = self._next_asterisk_event()
         except RemoteProtocolError as exc:
             self._error = exc
             raise
-        if not isinstance(event, Sentinel):
+        if type(event) is not Sentinel and logger.isEnabledFor(logging.DEBUG):
             logger.debug("AGI %s received %r", self._role.name, event)
         return event
 
@@ -366,6 +398,21 @@ class AGIConnection:
                 before the environment or after ``ConnectionClosed``), or cannot be encoded.
                 The state is unchanged.
         """
+        if type(message) is AGICommand and self._role is _S and not self._local_closed:
+            # The SCRIPT role's hot path: what the general path below does for a command.
+            step = self._moves.get("send_command")
+            if step is not None:
+                line = message.line
+                try:
+                    data = (line + "\n").encode(self._encoding, "surrogateescape")
+                except UnicodeError:
+                    data = b""  # the general path raises the error
+                if data and len(data) <= _MAX_COMMAND_LINE:
+                    self._state, self._moves = step
+                    self._awaiting = message
+                    if logger.isEnabledFor(logging.DEBUG):
+                        logger.debug("AGI %s sent %r", self._role.name, message)
+                    return data
         what = type(message).__name__
         if self._local_closed:
             raise LocalProtocolError(
@@ -424,18 +471,22 @@ class AGIConnection:
         return None
 
     def _transition(self, kind: str, what: str, *, local: bool, data: bytes = b"") -> None:
-        new = TRANSITIONS.get((self._role, self._state, kind))
-        if new is None:
-            detail = ""
-            if self._state is State.AWAIT_REPLY and self._awaiting is not None:
-                detail = f"; the reply to {self._awaiting.line!r} is still awaited"
-            elif self._state is State.AWAIT_REPLY and self._current is not None:
-                detail = f"; {self._current.line!r} has not been answered"
-            message = f"{what} is not allowed in state {self._state.name} ({self._role.name})"
-            if local:
-                raise LocalProtocolError(message + detail)
-            raise RemoteProtocolError(message + detail, data)
-        self._state = new
+        step = self._moves.get(kind)
+        if step is None:
+            self._refuse_transition(what, local=local, data=data)
+        self._state, self._moves = step
+
+    def _refuse_transition(self, what: str, *, local: bool, data: bytes = b"") -> NoReturn:
+        """Raise for a transition missing from :data:`TRANSITIONS` (naming the state)."""
+        detail = ""
+        if self._state is State.AWAIT_REPLY and self._awaiting is not None:
+            detail = f"; the reply to {self._awaiting.line!r} is still awaited"
+        elif self._state is State.AWAIT_REPLY and self._current is not None:
+            detail = f"; {self._current.line!r} has not been answered"
+        message = f"{what} is not allowed in state {self._state.name} ({self._role.name})"
+        if local:
+            raise LocalProtocolError(message + detail)
+        raise RemoteProtocolError(message + detail, data)
 
     def _decode(self, raw: bytes) -> str:
         try:
@@ -475,13 +526,32 @@ class AGIConnection:
         return self._consume(newline + 1)
 
     def _next_script_event(self) -> Event | Sentinel:
-        if self._state is State.CLOSED:
+        state = self._state
+        if state is State.CLOSED:
             return ConnectionClosed()
+        if state is State.AWAIT_ENV and self._block_decode:
+            environment = self._environment_block()
+            if environment is not None:
+                return environment
+        buffer = self._buffer
+        encoding = self._encoding
         while True:
-            raw = self._take_line()
-            if raw is None:
+            newline = buffer.find(b"\n", self._scan)
+            if newline >= 0 and newline - self._start <= self._max_line:
+                raw = self._consume(newline + 1)
+            elif newline < 0 and len(buffer) - self._start <= self._max_line:
+                # No complete line yet (what _take_line does in that case).
+                self._scan = len(buffer)
                 return self._script_eof() if self._eof else NEED_DATA
-            line = self._decode(raw[:-1])
+            else:  # a line too long: the general path raises
+                taken = self._take_line()
+                if taken is None:
+                    return self._script_eof() if self._eof else NEED_DATA
+                raw = taken
+            try:
+                line = raw[:-1].decode(encoding, "surrogateescape")
+            except ValueError:
+                line = self._decode(raw[:-1])  # raises, naming the codec's complaint
             event: AGIEnvironment | AGIReply | Hangup | None
             if self._state is State.AWAIT_ENV:
                 event = self._environment_line(line, raw)
@@ -491,6 +561,40 @@ class AGIConnection:
                 event = self._reply_line(line, raw)
             if event is not None:
                 return event
+
+    def _environment_block(self) -> AGIEnvironment | None:
+        """The whole environment at once when its end is already buffered and every line is
+        well formed, decoding the block in one go (the common case: Asterisk writes it in
+        one piece); None to read it line by line, which also finds and reports any fault."""
+        buffer = self._buffer
+        start = self._start
+        end = buffer.find(b"\n\n", start)
+        # A block starting with the empty line (an empty environment) takes the slow path.
+        if end < 0 or end == start or buffer[start] == 10 or end - start > self._max_line:
+            return None
+        try:
+            text = buffer[start:end].decode(self._encoding, "surrogateescape")
+        except ValueError:
+            return None
+        items = self._env_items
+        lines = text.split("\n")
+        if len(lines) + len(items) > self._max_block:
+            return None
+        added: dict[str, str] = {}
+        for line in lines:
+            name, colon, value = line.partition(":")
+            if not colon or not name or name in added or name in items:
+                return None
+            added[name] = value[1:] if value[:1] == " " else value
+        self._consume(end + 2)
+        if items:
+            items.update(added)
+            added = items
+        environment = AGIEnvironment._from_parsed(added)
+        self._env_items = {}
+        self._transition("recv_env", "the environment", local=False)
+        self._environment = environment
+        return environment
 
     def _environment_line(self, line: str, raw: bytes) -> AGIEnvironment | None:
         if line:
@@ -546,13 +650,16 @@ class AGIConnection:
 
     def _check_reply_expected(self, code: int, raw: bytes) -> None:
         kind = "recv_provisional" if code < 200 else "recv_reply"
-        if (self._role, self._state, kind) not in TRANSITIONS:
+        if kind not in self._moves:
             self._transition(kind, f"a {code} reply", local=False, data=raw)
 
     def _deliver_reply(self, reply: AGIReply, raw: bytes) -> AGIReply:
-        kind = "recv_provisional" if reply.is_provisional else "recv_reply"
-        self._transition(kind, f"a {reply.code} reply", local=False, data=raw)
-        if not reply.is_provisional:
+        provisional = reply.code < 200
+        step = self._moves.get("recv_provisional" if provisional else "recv_reply")
+        if step is None:
+            self._refuse_transition(f"a {reply.code} reply", local=False, data=raw)
+        self._state, self._moves = step
+        if not provisional:
             self._awaiting = None
         return reply
 

@@ -63,11 +63,12 @@ class AGIResult(dict[str, tuple[str, str]]):
     __slots__ = ("provisional", "reply")
 
     def __init__(self, reply: AGIReply, provisional: tuple[AGIReply, ...] = ()) -> None:
-        super().__init__()
         self["result"] = (reply.result or "", reply.data or "")
-        for key, value in reply.extra.items():
-            if key != "result":
-                self[key] = (value, "")
+        extra = reply.extra
+        if extra:
+            for key, value in extra.items():
+                if key != "result":
+                    self[key] = (value, "")
         self.reply = reply
         self.provisional = provisional
 

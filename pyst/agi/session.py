@@ -282,7 +282,8 @@ class AGISession:
         if self._broken:
             raise AGISIGPIPEHangup("the connection to Asterisk is broken")
         data = self._conn.send(command)
-        self._provisional = []
+        if self._provisional:
+            self._provisional = []
         self._current_line = command.line
         return data
 
