@@ -104,7 +104,7 @@ from pyst.ami.messages import (
     make_bad_action_response,
     make_error,
 )
-from pyst.ami.protocol import NEED_DATA, AMIConnection, ConnectionClosed, Role
+from pyst.ami.protocol import NEED_DATA, AMIConnection, ConnectionClosed, Role, State
 from pyst.config.files import ManagerUser
 from pyst_sim.ami.perms import (
     EVERYTHING,
@@ -179,6 +179,89 @@ class Responder(Protocol):
     def respond(
         self, session: AMISession, action: Action
     ) -> Reply | Awaitable[Reply | None] | None: ...
+
+
+# --- the exchange log ----------------------------------------------------------------------
+
+# The log keeps up to ``log_limit`` exchanges (100,000 by default). Kept as Exchange objects
+# holding live messages, each entry is a handful of objects the cyclic GC scans again and again:
+# about a third of the time of a Ping once the log is long. Nested tuples of strings do not help:
+# the GC stops tracking a tuple only when it finds its items untracked, and it looks at a
+# parent before its young children. So an entry is stored flat: one tuple of strings and
+# numbers (untracked from the first collection on), turned back into an Exchange (with equal
+# messages) when read. Items that are not messages built from parts are kept as they are.
+_KIND_CODES: dict[type, int] = {Action: 0, Response: 1, Event: 2, Message: 3}
+_KINDS: tuple[type[Message], ...] = (Action, Response, Event, Message)
+_AS_IS = -1
+_RAW = len(_KINDS)
+_flatten = itertools.chain.from_iterable
+# What the server role may send once open, besides ConnectionClosed (pyst.ami.protocol _SEND).
+_DIRECT = frozenset({Response, Event})
+
+
+def _pack(out: list[Any], item: Any) -> None:
+    """Append ``item`` to a flat entry: ``code, n fields, n bare lines, data, names and values,
+    bare positions and texts`` for a message built from parts, ``code + _RAW, bytes`` for one
+    over wire bytes, else ``-1, item``."""
+    code = _KIND_CODES.get(type(item))
+    if code is None:
+        out += (_AS_IS, item)
+        return
+    raw = item._raw
+    parsed = item._parsed
+    if raw is not None:
+        if parsed is None or not parsed[2]:
+            out += (code + _RAW, raw)  # a message over wire bytes (parsed when read)
+        else:
+            out += (_AS_IS, item)
+        return
+    fields, bare, data = parsed
+    out += (code, len(fields), len(bare), data)
+    out += _flatten(fields)
+    if bare:
+        out += _flatten(bare)
+
+
+def _unpack(entry: tuple[Any, ...], i: int) -> tuple[Any, int]:
+    """The item at ``entry[i]`` (see :func:`_pack`) and the index after it."""
+    code = entry[i]
+    if code == _AS_IS:
+        return entry[i + 1], i + 2
+    if code >= _RAW:
+        return _KINDS[code - _RAW]._from_raw(entry[i + 1]), i + 2
+    nfields, nbare, data = entry[i + 1 : i + 4]
+    i += 4
+    flat = entry[i : i + 2 * nfields]
+    i += 2 * nfields
+    fields = tuple(zip(flat[::2], flat[1::2], strict=True))
+    bare: tuple[tuple[int, str], ...] = ()
+    if nbare:
+        flat = entry[i : i + 2 * nbare]
+        i += 2 * nbare
+        bare = tuple(zip(flat[::2], flat[1::2], strict=True))
+    return _KINDS[code]._from_parts(fields, bare, data), i
+
+
+def _log_entry(
+    session: AMISession, action: Any, replies: Iterable[Any], source: str,
+    exp: Expectation | None,
+) -> tuple[Any, ...]:
+    items = replies if type(replies) is list else list(replies)
+    out: list[Any] = [session.id, session.username, source, exp, time.time(), len(items)]
+    _pack(out, action)
+    for item in items:
+        _pack(out, item)
+    return tuple(out)
+
+
+def _exchange(entry: tuple[Any, ...]) -> Exchange:
+    sid, username, source, exp, at, count = entry[:6]
+    action, i = _unpack(entry, 6)
+    replies = []
+    for _ in range(count):
+        item, i = _unpack(entry, i)
+        replies.append(item)
+    return Exchange(sid, username, action, tuple(replies), source, exp, at)
 
 
 # --- simulated time -------------------------------------------------------------------------
@@ -412,9 +495,20 @@ class AMISession(asyncio.Protocol):
         that Delay on), or None when all were done."""
         send = self.conn.send
         out = self._out
+        direct = self.conn.our_state is State.OPEN
         for index, item in enumerate(items):
             if isinstance(item, Message):
-                if not self.closed:
+                if self.closed:
+                    continue
+                raw = item._raw
+                if (
+                    direct and raw and type(item) in _DIRECT
+                    and raw.count(b"\n") == raw.count(b"\r\n") and b"\0" not in raw
+                ):
+                    # A response or event over CRLF wire bytes (a Ping reply...): what
+                    # conn.send() would return (the same bytes, no state change in OPEN).
+                    out.append(raw + b"\r\n\r\n")
+                else:
                     out.append(send(item))
             elif isinstance(item, Broadcast):
                 self.server.broadcast(item.event)
@@ -650,7 +744,7 @@ class FakeAMIServer:
         self._lock = threading.RLock()
         self._book = ExpectationBook()
         self._responders: list[Responder] = []
-        self._log: deque[Exchange] = deque(maxlen=log_limit if log_limit > 0 else None)
+        self._log: deque[tuple[Any, ...]] = deque(maxlen=log_limit if log_limit > 0 else None)
         self._log_enabled = log_limit > 0
         self._problems: list[str] = []
         self._sessions: dict[int, AMISession] = {}
@@ -970,7 +1064,8 @@ class FakeAMIServer:
     def log(self) -> list[Exchange]:
         """Every exchange so far (action, what answered it, the reply), oldest first."""
         with self._lock:
-            return list(self._log)
+            entries = list(self._log)
+        return list(map(_exchange, entries))
 
     def actions(self, name: str | None = None) -> list[Action]:
         """The actions received (only those called ``name``, any case, if given)."""
@@ -1092,10 +1187,7 @@ class FakeAMIServer:
             if inspect.isawaitable(reply):
                 return self._builtin_later(session, action, reply)
         if self._log_enabled:
-            self._log.append(
-                Exchange(session.id, session.username, action, tuple(reply), "builtin", None,
-                         time.time())
-            )
+            self._log.append(_log_entry(session, action, reply, "builtin", None))
         return reply
 
     async def _builtin_later(
@@ -1168,12 +1260,12 @@ class FakeAMIServer:
     ) -> None:
         if not self._log_enabled:
             return
-        replies = tuple(
+        replies = [
             i.event if isinstance(i, Broadcast) else i
             for i in items
             if isinstance(i, (Message, Broadcast))
-        )
-        entry = Exchange(session.id, session.username, action, replies, source, exp, time.time())
+        ]
+        entry = _log_entry(session, action, replies, source, exp)
         with self._lock:
             self._log.append(entry)
 

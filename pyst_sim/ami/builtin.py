@@ -226,7 +226,11 @@ class BuiltinPBX:
     # -- the checks of process_message -------------------------------------------------
 
     def respond(self, session: AMISession, action: Action) -> Any:
-        name = action.name
+        fields = action.fields
+        if fields and fields[0][0] == "Action" and fields[0][1]:
+            name = fields[0][1]  # the usual first line: what action.name finds first
+        else:
+            name = action.name
         if not name:
             return _err(action, "Missing action in request")
         lowered = name.lower()
@@ -342,8 +346,24 @@ class BuiltinPBX:
 
     def ping(self, session: AMISession, action: Action) -> Any:
         # astman_start_ack + "Ping: Pong" + "Timestamp: <sec>.<usec>".
-        action_id = action.action_id
-        stamp = ("Timestamp", f"{time.time():.6f}")
+        parts = action.fields
+        if len(parts) > 1 and parts[0][0] == "Action" and parts[1][0] == "ActionID":
+            action_id = parts[1][1] or None  # the usual layout: the first ActionID
+        else:
+            action_id = action.action_id
+        now = f"{time.time():.6f}"
+        if action_id is None or ("\n" not in action_id and "\0" not in action_id):
+            # The reply as Asterisk writes it, as a message over its wire bytes: the server
+            # writes those bytes as they are, with no serialising (the hot path of Ping).
+            text = (
+                f"Response: Success\r\nActionID: {action_id}\r\nPing: Pong\r\nTimestamp: {now}"
+                if action_id else f"Response: Success\r\nPing: Pong\r\nTimestamp: {now}"
+            )
+            try:
+                return [Response._from_raw(text.encode("utf-8", "surrogateescape"))]
+            except UnicodeEncodeError:
+                pass  # not from the wire: built from parts below, sending raises
+        stamp = ("Timestamp", now)
         fields: tuple[tuple[str, str], ...]
         if action_id:
             fields = (("Response", "Success"), ("ActionID", action_id), _PONG, stamp)
