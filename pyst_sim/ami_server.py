@@ -81,7 +81,6 @@ re-raises the startup error; every scripting method is thread-safe).
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import contextlib
 import inspect
 import itertools
@@ -123,6 +122,7 @@ from pyst_sim.expectations import (
     HeaderSpec,
 )
 from pyst_sim.state.pbx import PBX
+from pyst_sim.threaded import ThreadedServer
 
 __all__ = [
     "ANY_VALUE",
@@ -1270,7 +1270,7 @@ class FakeAMIServer:
             self._log.append(entry)
 
 
-class ThreadedFakeAMIServer:
+class ThreadedFakeAMIServer(ThreadedServer[FakeAMIServer]):
     """A :class:`FakeAMIServer` on its own event loop thread, for synchronous tests::
 
         with ThreadedFakeAMIServer(FakeAMIServer(config_dir)) as ami:
@@ -1284,80 +1284,6 @@ class ThreadedFakeAMIServer:
     """
 
     def __init__(self, server: FakeAMIServer | None = None, **kwargs: Any) -> None:
-        self.server = server if server is not None else FakeAMIServer(**kwargs)
-        self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stop_requested: asyncio.Event | None = None
+        super().__init__(server if server is not None else FakeAMIServer(**kwargs))
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.server, name)
 
-    def start(self, timeout: float = 10.0) -> ThreadedFakeAMIServer:
-        """Start the loop thread and the server; raises the server's startup error."""
-        if self._thread is not None:
-            raise SimulatorError("ThreadedFakeAMIServer is already running")
-        ready: concurrent.futures.Future[None] = concurrent.futures.Future()
-
-        def _run() -> None:
-            loop = asyncio.new_event_loop()
-            self._loop = loop
-            asyncio.set_event_loop(loop)
-            try:
-                loop.run_until_complete(self._main(ready))
-            finally:
-                with contextlib.suppress(Exception):
-                    loop.run_until_complete(loop.shutdown_asyncgens())
-                loop.close()
-
-        self._thread = threading.Thread(
-            target=_run, name=f"fake-ami-{id(self):x}", daemon=True
-        )
-        self._thread.start()
-        try:
-            ready.result(timeout)
-        except BaseException:
-            self._thread.join(timeout)
-            self._thread = None
-            raise
-        return self
-
-    async def _main(self, ready: concurrent.futures.Future[None]) -> None:
-        self._stop_requested = asyncio.Event()
-        try:
-            await self.server.start()
-        except BaseException as exc:
-            ready.set_exception(exc)
-            return
-        ready.set_result(None)
-        try:
-            await self._stop_requested.wait()
-        finally:
-            await self.server.stop()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """Stop the server and its thread. Idempotent."""
-        thread = self._thread
-        if thread is None:
-            return
-        self._thread = None
-        loop = self._loop
-        if loop is not None and self._stop_requested is not None and not loop.is_closed():
-            with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(self._stop_requested.set)
-        thread.join(timeout)
-
-    def __enter__(self) -> ThreadedFakeAMIServer:
-        if self._thread is None:
-            self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def run(self, coro: Awaitable[Any], timeout: float = 30.0) -> Any:
-        """Run a coroutine on the server's loop from this thread and return its result."""
-        assert self._loop is not None
-        future: concurrent.futures.Future[Any] = asyncio.run_coroutine_threadsafe(
-            coro, self._loop  # type: ignore[arg-type]
-        )
-        return future.result(timeout)

@@ -28,15 +28,14 @@ raises it.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import contextlib
 import logging
 import os
 import threading
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from pyst_sim.cassette import (
     DEFAULT_MASK,
@@ -47,6 +46,7 @@ from pyst_sim.cassette import (
     as_masker,
 )
 from pyst_sim.errors import ExpectationError, SimulatorError
+from pyst_sim.threaded import ThreadedServer
 
 logger = logging.getLogger(__name__)
 
@@ -236,89 +236,6 @@ class ServerBase:
             return None
         self._dirty = False
         return path
-
-
-class ThreadedServer(Generic[_S]):
-    """A server running on its own event loop thread (see :meth:`ServerBase.start_in_thread`).
-
-    Attributes of the server are reachable through the controller. ``start`` waits until it
-    listens and re-raises its startup error; ``stop`` is idempotent.
-    """
-
-    def __init__(self, server: _S) -> None:
-        self.server = server
-        self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stop_requested: asyncio.Event | None = None
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.server, name)
-
-    def start(self, timeout: float = 10.0) -> ThreadedServer[_S]:
-        """Start the loop thread and the server; raises the server's startup error."""
-        if self._thread is not None:
-            raise SimulatorError("the server thread is already running")
-        ready: concurrent.futures.Future[None] = concurrent.futures.Future()
-
-        def _run() -> None:
-            loop = asyncio.new_event_loop()
-            self._loop = loop
-            try:
-                loop.run_until_complete(self._main(ready))
-            finally:
-                loop.close()
-
-        self._thread = threading.Thread(target=_run, name=f"pyst-sim-{id(self):x}",
-                                        daemon=True)
-        self._thread.start()
-        try:
-            ready.result(timeout)
-        except BaseException:
-            self._thread.join(timeout)
-            self._thread = None
-            raise
-        return self
-
-    async def _main(self, ready: concurrent.futures.Future[None]) -> None:
-        self._stop_requested = asyncio.Event()
-        try:
-            await self.server.start()
-        except BaseException as exc:
-            ready.set_exception(exc)
-            return
-        ready.set_result(None)
-        try:
-            await self._stop_requested.wait()
-        finally:
-            await self.server.stop()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """Stop the server and its thread (the recording is saved). Idempotent."""
-        thread = self._thread
-        if thread is None:
-            return
-        self._thread = None
-        loop, event = self._loop, self._stop_requested
-        if loop is not None and event is not None and not loop.is_closed():
-            with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(event.set)
-        thread.join(timeout)
-
-    def run(self, coro: Awaitable[Any], timeout: float = 30.0) -> Any:
-        """Run a coroutine on the server's loop from this thread; returns its result."""
-        assert self._loop is not None
-        async def _wrap() -> Any:
-            return await coro
-
-        return asyncio.run_coroutine_threadsafe(_wrap(), self._loop).result(timeout)
-
-    def __enter__(self) -> ThreadedServer[_S]:
-        if self._thread is None:
-            self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 class _UpstreamSide(asyncio.Protocol):
