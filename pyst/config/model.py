@@ -422,6 +422,7 @@ class Document:
     __slots__ = (
         "_end_depth",
         "_lines",
+        "_seen",
         "edited",
         "final_newline",
         "initial_depth",
@@ -448,6 +449,11 @@ class Document:
         self.edited = False
         self._lines: list[DocLine] | None = None
         self._end_depth = 0
+        # Set by the reader when it read this text in full, every line starting at comment
+        # depth 0, with no NUL and no long line: (line number, offset) of the lines it looked
+        # at, i.e. of every line that is not blank or a plain comment. The document view and
+        # pyst2's Config use it instead of searching the text again.
+        self._seen: list[tuple[int, int]] | None = None
 
     @classmethod
     def from_bytes(cls, data: bytes, path: str = "<string>") -> Document:
@@ -461,7 +467,7 @@ class Document:
             from pyst.config.parser import document_lines
 
             self._lines, self._end_depth = document_lines(
-                self.original_text, self.initial_depth, self.strip_bom
+                self.original_text, self.initial_depth, self.strip_bom, seen=self._seen
             )
         return self._lines
 

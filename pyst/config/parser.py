@@ -66,26 +66,21 @@ MAX_INCLUDE_LEVEL = 10
 
 _LONG = READ_BUFFER - 1  # a line of this many bytes (without its newline) overflows fgets()
 
-# Runs of lines that cannot matter when no block comment is open: blank lines and lines whose
-# first visible character is a ';' that does not open a block ('--' not followed by '-').
-# Both parts are bounded so that a line long enough for Asterisk to skip with a warning ("Line
-# N too long": 8191 bytes or more) is never swallowed here: at most 1000 one-byte blanks and
-# 1000 characters of up to four bytes. Lines with other control characters (NUL...) stop it.
-_SKIP = re.compile(
-    r"(?:;(?!--(?!-))[^\n]{0,1000}\n"  # the common case first: a comment in column 1
-    r"|\n"  # an empty line
-    r"|[ \t\r\x0b\x0c]{1,1000}(?:;(?!--(?!-))[^\n]{0,1000})?\n)*"  # blanks, maybe a comment
-)
-# Without any block-comment opener in the text, runs of lines starting with ';' or empty are
-# skipped by searching for the next line that starts otherwise: the search moves from newline
-# to newline in C, about twice as fast as matching line by line.
-_NEXT_CONTENT = re.compile(r"\n[^;\n]")
-# Lines starting with blanks that hold nothing or a comment (bounded like _SKIP).
-_SKIP_INDENTED = re.compile(r"(?:[ \t\r\x0b\x0c]{1,1000}(?:;[^\n]{0,1000})?\n)*")
-# Inside a block comment: lines without any ';' (bounded like _SKIP).
+# Inside a block comment: lines without any ';'. Bounded, so that a line long enough for
+# Asterisk to skip with a warning ("Line N too long": 8191 bytes or more) is never swallowed.
 _SKIP_BLOCK = re.compile(r"(?:[^;\n]{0,2000}\n)*")
-_SKIPPABLE = frozenset(" \t\r\x0b\x0c;\n")
-_INDENT = frozenset(" \t\r\x0b\x0c")
+# First characters of a line that may start a comment or blank line.
+_SKIPPABLE = frozenset("".join(chr(i) for i in range(1, 33)) + ";")
+# Outside block comments a line that holds only blanks, or whose first visible character is a
+# ';' that does not open a block comment ('--' not followed by '-'), never matters: this search
+# jumps from newline to newline in C to the next line that may. Blanks are the bytes 1 to 0x20
+# (ast_strip() removes bytes below 0x21; a NUL ends the line, so a line with one is looked at).
+_NEXT_LINE = re.compile(r"\n(?![\x01-\x09\x0b-\x20]*(?:;(?!--(?!-))|\n))")
+# The same test for the first line of a text (nothing before it to search from).
+_SKIPPABLE_LINE = re.compile(r"[\x01-\x09\x0b-\x20]*(?:;(?!--(?!-))|\n|\Z)")
+# A line needs at least 2048 characters (of up to four bytes) to overflow Asterisk's 8190-byte
+# buffer: lines longer than this take the careful path (careful_line).
+_LONG_LINE = 2040
 
 # First and last characters of a stripped key that send a line to the general path: headers,
 # directives, escapes, '+=' and the odd control characters str.strip() leaves.
@@ -140,6 +135,7 @@ class _NoIncludes:
 
 
 _NO_INCLUDES = _NoIncludes()
+_new_source = tuple.__new__  # Source(...) without the Python-level __new__ of NamedTuple
 
 # Results of _Load.internal_load / text_file_load.
 _OK = 0
@@ -181,6 +177,21 @@ def _split_long(line: str, has_newline: bool) -> tuple[list[str], bool]:
         piece = chunk.split(b"\x00", 1)[0].rstrip(b"\n")
         pieces.append(piece.decode(UTF8, ERRORS))
     return pieces, too_long
+
+
+def _next_long_line(text: str, start: int) -> int:
+    """Where the first line longer than _LONG_LINE characters at or after ``start`` (a line
+    start) begins; ``len(text) + 1`` if there is none. Cheap: each C search finds the last
+    newline within the next _LONG_LINE + 1 characters."""
+    n = len(text)
+    i = start
+    rfind = text.rfind
+    while n - i > _LONG_LINE:
+        j = rfind("\n", i, i + _LONG_LINE + 1)
+        if j < 0:
+            return i
+        i = j + 1
+    return n + 1
 
 
 def _after_directive_name(body: str) -> tuple[str, str | None]:
@@ -289,10 +300,17 @@ class _Load:
             strip_bom = count == 0
             count += 1
             doc = self.documents.get(source.path)
+            fresh: Document | None = None
             if doc is None:
                 doc = Document(source.text, source.path, initial_depth=depth, strip_bom=strip_bom)
                 self.documents[source.path] = doc
-            ok, cat, depth = self.read_text(source.text, source.path, cat, depth, nest, strip_bom)
+                if depth == 0:
+                    fresh = doc
+            ok, cat, depth = self.read_text(
+                source.text, source.path, cat, depth, nest, strip_bom, record=fresh
+            )
+            if fresh is not None and (not ok or depth != 0):
+                fresh._seen = None  # not read in full, or not at depth 0
             if depth > 0 and ok:
                 path, line, col = nest[-1]
                 self.diag(
@@ -317,71 +335,62 @@ class _Load:
         nest: list[tuple[str, int, int]],
         strip_bom: bool,
         line_offset: int = 0,
+        record: Document | None = None,
     ) -> tuple[bool, ConfigCategory | None, int]:
         """Read the lines of one file. Returns (no error, current category, comment depth).
 
         This loop is the hot path of the package: runs of comment and blank lines are skipped
-        by regular expressions and string searches (C speed); only the other lines are looked
-        at in Python, following ``config_text_file_load`` and ``process_text_line`` step by
-        step.
+        by one regular-expression search (C speed); the common ``key = value`` and ``[name]``
+        lines are read right here; every other line goes through :meth:`careful_line` if it
+        holds a NUL or is long (what fgets() and strlen() make of it) and :meth:`text_line`
+        (comments, then ``process_text_line``, step by step).
+
+        ``record``: the document of this text, read for the first time, at depth 0. While
+        every line starts at depth 0 and none is unusual (NUL, long), the lines looked at are
+        noted in ``record._seen`` as (line number, offset); else it is left None.
         """
         n = len(text)
         pos = 1 if strip_bom and text.startswith("\ufeff") else 0
         # A NUL byte ends a line early (fgets() + strlen()): such text takes the careful path.
         nul = "\x00" in text
-        # In ASCII text str.strip() removes what ast_strip() removes, except the odd control
-        # characters, which the checks after each strip catch. Non-ASCII text is checked line
-        # by line.
-        plain = text.isascii()
         blanks = BLANKS
-        at = text.find(";--")
-        while at >= 0 and text[at + 3 : at + 4] == "-":
-            at = text.find(";--", at + 4)
-        openers = at >= 0
-        skip = _SKIP.match
-        next_content = _NEXT_CONTENT.search
-        skip_indented = _SKIP_INDENTED.match
-        rfind = text.rfind
-        indent = _INDENT
+        # Comment and blank lines are skipped by one search per line that matters, but never
+        # past a line too long for the plain path: that one gets its warning (careful_line).
+        long_at = _next_long_line(text, pos)
+        next_line = _NEXT_LINE.search
+        skippable_line = _SKIPPABLE_LINE.match
         skip_block = _SKIP_BLOCK.match
         find = text.find
         count = text.count
-        bad_first = _BAD_FIRST
-        bad_last = _BAD_LAST
         categories = self.categories
         skippable = _SKIPPABLE
         append = cat._items.append if cat is not None else None
         lineno = line_offset
+        seen = None
+        if record is not None:
+            if nul or long_at <= n:
+                record = None
+            else:
+                record._seen = []
+                seen = record._seen.append
         while pos < n:
             if depth == 0:
-                if text[pos] in skippable:
-                    # Skip comment and blank lines at C speed (see _NEXT_CONTENT).
+                c = text[pos]
+                if c in skippable and (c == ";" or c == "\n" or skippable_line(text, pos)):
+                    # Skip comment and blank lines at C speed (see _NEXT_LINE). (An indented
+                    # line with content is only tested, not searched from.)
                     start = pos
-                    if openers:
-                        pos = skip(text, pos).end()  # type: ignore[union-attr]  # always matches
-                    else:
-                        while pos < n:
-                            c = text[pos]
-                            if c == ";" or c == "\n":
-                                found = next_content(text, pos)
-                                end = found.start() + 1 if found is not None else n
-                                # A line over 2040 characters may be too long for Asterisk
-                                # (a warning): stop before it. rfind() jumps ~2000 at a time.
-                                i = pos
-                                while end - i > 2041:
-                                    j = rfind("\n", i, i + 2041)
-                                    if j < 0:
-                                        end = i
-                                        break
-                                    i = j + 1
-                            elif c in indent:
-                                end = skip_indented(text, pos).end()  # type: ignore[union-attr]
-                            else:
-                                break
-                            if end == pos:
-                                break
-                            pos = end
-                    if pos != start:
+                    if pos and text[pos - 1] == "\n":
+                        found = next_line(text, pos - 1)
+                    elif skippable_line(text, pos):  # the first line of the text
+                        found = next_line(text, pos)
+                    else:  # the first line of the text opens a block comment: read it
+                        found = None
+                        start = -1
+                    if start >= 0:
+                        pos = found.start() + 1 if found is not None else n
+                        if pos > long_at:
+                            pos = long_at
                         lineno += count("\n", start, pos)
                         if pos >= n:
                             break
@@ -398,113 +407,131 @@ class _Load:
                 nl = n
             raw = line = text[pos:nl]
             lineno += 1
-            if nul or nl - pos > 2040:
-                pos = nl + 1
+            if seen is not None:
+                seen((lineno, pos))
+            if nul or pos == long_at:  # (long_at is where the next long line starts)
                 ok, cat, depth, line = self.careful_line(
                     raw, nl < n, lineno, path, cat, depth, nest
                 )
                 if not ok:
                     return False, cat, depth
                 append = cat._items.append if cat is not None else None
+                if nl + 1 > long_at:
+                    long_at = _next_long_line(text, nl + 1)
+                pos = nl + 1
                 if not line:
                     continue
             pos = nl + 1
-            # -- comments (config_text_file_load) --
             if depth == 0:
+                # The common lines, read here (the others by text_line). Blanks are stripped
+                # with BLANKS, as ast_strip() does (str.strip() would take Unicode spaces too).
+                # -- comments (config_text_file_load) --
                 if ";" not in line:
                     proc = line
                 else:
                     p = line.find(";")
                     if (
-                        (p == 0 or line[p - 1] != "\\")
-                        and not (line[p + 1 : p + 3] == "--" and line[p + 3 : p + 4] != "-")
-                        and not (p >= 2 and line[p - 2 : p] == "--")
+                        (p and line[p - 1] == "\\")
+                        or (line[p + 1 : p + 3] == "--" and line[p + 3 : p + 4] != "-")
+                        or (p >= 2 and line[p - 2 : p] == "--")
                     ):
-                        proc = line[:p]
-                        if not proc or (proc.isspace() and (plain or proc.isascii())):
-                            continue
+                        proc = ""  # an escape or a block-comment marker: text_line
                     else:
-                        scanned, depth, events = scan_line(line, 0)
-                        if events:
-                            ok = self.comment_events(events, path, lineno, nest)
-                            if not ok:
-                                return False, cat, depth
-                        if scanned is None:
+                        proc = line[:p]  # a plain comment ends the line
+                        if not proc.strip(blanks):
                             continue
-                        proc = scanned
-            else:
-                if ";" not in line:
-                    continue
-                scanned, depth, events = scan_line(line, depth)
-                if events:
-                    ok = self.comment_events(events, path, lineno, nest)
-                    if not ok:
-                        return False, cat, depth
-                if scanned is None:
-                    continue
-                proc = scanned
-            # -- process_text_line --
-            name, eq, value = proc.partition("=")
-            # str.strip() is only right for ASCII text (it would remove Unicode spaces too);
-            # isascii() on a slice is a flag test, not a scan.
-            ascii_line = plain or proc.isascii()
-            if eq and ascii_line:
-                name = name.strip()
-                slow = not name or name[0] in bad_first or name[-1] in bad_last
-            else:
-                slow = True
-            if slow:
-                # The rare forms: headers, directives, escapes, '+=', no '=', no key, and
-                # anything in non-ASCII text (where str.strip() would remove too much).
-                if ascii_line:
-                    s = proc.strip()
-                    if s and (s[0] < "!" or s[-1] < "!"):
-                        s = proc.strip(blanks)
-                else:
+                # -- process_text_line --
+                name, eq, value = proc.partition("=")
+                if eq:
+                    name = name.strip(blanks)
+                    # Not a header, a directive, an escape or '+='.
+                    if name and name[0] not in "[#\\" and name[-1] != "+":
+                        if append is None:
+                            self.no_category(proc.strip(blanks), raw, lineno, path)
+                            return False, cat, depth
+                        if value[:1] == ">":
+                            is_object = True
+                            value = value[1:].strip(blanks)
+                        else:
+                            is_object = False
+                            value = value.strip(blanks)
+                        append((name, value, path, lineno, is_object, False))
+                        if (
+                            proc is not line
+                            and "(" in value
+                            and value.count("(") > value.count(")")
+                        ):
+                            self.semicolon_in_value(path, lineno, len(proc), value)
+                        continue
+                elif proc:
                     s = proc.strip(blanks)
-                if not s:
-                    continue
-                first = s[0]
-                if first == "[" and s[-1] == "]" and s.find("]") == len(s) - 1 and len(s) < 22:
-                    # A plain short [name] header: no options, nothing to cut (79 bytes need
-                    # at least 20 characters).
-                    cat = ConfigCategory(s[1:-1], path, lineno)
-                    categories.append(cat)
-                    self.current = cat
-                    append = cat._items.append
-                    continue
-                if first == "[":
-                    ok, cat = self.header(s, raw, lineno, path, cat)
-                    if not ok:
-                        return False, cat, depth
-                    append = cat._items.append if cat is not None else None
-                    continue
-                if first == "#":
-                    if not self.directive(s, raw, lineno, path):
-                        return False, cat, depth
-                    continue
-                if cat is None:
-                    self.no_category(s, raw, lineno, path)
-                    return False, cat, depth
-                cut = len(proc) if proc is not line else -1
-                if not self.special_variable(s, raw, lineno, path, cat, cut):
-                    return False, cat, depth
-                continue
-            if append is None:
-                self.no_category(proc.strip(blanks), raw, lineno, path)
+                    if s[:1] == "[" and s[-1] == "]" and s.find("]") == len(s) - 1 and len(s) < 22:
+                        # A plain short [name] header: no options, nothing to cut (79 bytes
+                        # need at least 20 characters).
+                        cat = ConfigCategory(s[1:-1], path, lineno)
+                        categories.append(cat)
+                        self.current = cat
+                        append = cat._items.append
+                        continue
+            ok, cat, depth = self.text_line(raw, line, lineno, path, cat, depth, nest)
+            if not ok:
                 return False, cat, depth
-            if value and value[0] == ">":
-                is_object = True
-                value = value[1:].strip()
-            else:
-                is_object = False
-                value = value.strip()
-            if value and (value[0] < "!" or value[-1] < "!"):
-                value = value.strip(blanks)
-            append((name, value, path, lineno, is_object, False))
-            if proc is not line and "(" in value and value.count("(") > value.count(")"):
-                self.semicolon_in_value(path, lineno, len(proc), value)
+            append = cat._items.append if cat is not None else None
+            if depth != 0 and record is not None:
+                record._seen = None  # the depth changed: not plain text
+                record = seen = None
         return True, cat, depth
+
+    def text_line(
+        self,
+        raw: str,
+        line: str,
+        lineno: int,
+        path: str,
+        cat: ConfigCategory | None,
+        depth: int,
+        nest: list[tuple[str, int, int]],
+    ) -> tuple[bool, ConfigCategory | None, int]:
+        """One line as fgets() and strlen() gave it (``line``; ``raw`` is the line as written,
+        for the diagnostics), starting at comment depth ``depth``: comments removed as
+        ``config_text_file_load`` does, then ``process_text_line``. Returns (no error, current
+        category, depth after the line)."""
+        # -- comments (config_text_file_load) --
+        proc: str | None
+        if ";" not in line:
+            if depth != 0:
+                return True, cat, depth
+            proc = line
+        else:
+            p = line.find(";") if depth == 0 else -1
+            if (
+                p >= 0
+                and (p == 0 or line[p - 1] != "\\")
+                and not (line[p + 1 : p + 3] == "--" and line[p + 3 : p + 4] != "-")
+                and not (p >= 2 and line[p - 2 : p] == "--")
+            ):
+                proc = line[:p]  # a plain comment ends the line
+            else:
+                proc, depth, events = scan_line(line, depth)
+                if events and not self.comment_events(events, path, lineno, nest):
+                    return False, cat, depth
+                if proc is None:
+                    return True, cat, depth
+        # -- process_text_line --
+        s = proc.strip(BLANKS)
+        if not s:
+            return True, cat, depth
+        first = s[0]
+        if first == "[":
+            ok, cat = self.header(s, raw, lineno, path, cat)
+            return ok, cat, depth
+        if first == "#":
+            return self.directive(s, raw, lineno, path), cat, depth
+        if cat is None:
+            self.no_category(s, raw, lineno, path)
+            return False, cat, depth
+        cut = len(proc) if proc is not line else -1
+        return self.special_variable(s, raw, lineno, path, cat, cut), cat, depth
 
     def careful_line(
         self,
@@ -522,7 +549,7 @@ class _Load:
         nothing). A line too long for the buffer is skipped with a warning; a NUL inside it
         can make Asterisk read the rest as further lines, which are parsed here.
         """
-        if len(raw) > 2040 and byte_length(raw) >= _LONG:
+        if len(raw) > _LONG_LINE and byte_length(raw) >= _LONG:
             pieces, too_long = _split_long(raw, has_newline)
             if too_long:
                 self.diag(
@@ -536,9 +563,7 @@ class _Load:
                     f"Line {lineno} too long, skipping. It begins with: {raw[:32]}...",
                 )
             for piece in pieces:
-                ok, cat, depth = self.read_text(
-                    piece, path, cat, depth, nest, False, lineno - 1
-                )
+                ok, cat, depth = self.read_text(piece, path, cat, depth, nest, False, lineno - 1)
                 if not ok:
                     return False, cat, depth, ""
             return True, cat, depth, ""
@@ -1039,7 +1064,7 @@ def parse_text(
     Never raises for bad content (see :meth:`LoadedConfig.raise_for_status`).
     """
     load = _Load(resolver or _NO_INCLUDES, max_include_level, "")
-    result = load.internal_load(filename, [Source(filename, text)])
+    result = load.internal_load(filename, [_new_source(Source, (filename, text))])
     return _finish(load, filename, result)
 
 
@@ -1116,16 +1141,160 @@ def _classify(proc: str, raw: str) -> tuple[LineKind, str | None, str | None, st
     return LineKind.VARIABLE, name, op, value
 
 
+def _doc_line(
+    raw: str, lineno: int, depth: int, bom: bool, has_newline: bool
+) -> tuple[DocLine, int]:
+    """One line of document_lines, in full: its DocLine and the block-comment depth after it.
+    ``bom``: a UTF-8 BOM at its start is removed (line 1 of the first file read)."""
+    start_depth = depth
+    line = raw
+    if bom and line.startswith("\ufeff"):
+        line = line[1:]
+    if len(line) > _LONG_LINE and byte_length(line) >= _LONG:
+        pieces, too_long = _split_long(line, has_newline)
+        if too_long:
+            return DocLine(raw, lineno, LineKind.TOO_LONG, start_depth), depth
+        line = pieces[0] if pieces else ""
+    if "\x00" in line:
+        line = line[: line.index("\x00")]
+    proc: str | None
+    if ";" not in line:
+        proc = line if depth == 0 else None
+    else:
+        p = line.find(";") if depth == 0 else -1
+        if (
+            p >= 0
+            and (p == 0 or line[p - 1] != "\\")
+            and not (line[p + 1 : p + 3] == "--" and line[p + 3 : p + 4] != "-")
+            and not (p >= 2 and line[p - 2 : p] == "--")
+        ):
+            proc = line[:p]  # a plain comment ends the line
+        else:
+            proc, depth, events = scan_line(line, depth)
+            if events and any(kind == "hang" for kind, _ in events):
+                return DocLine(raw, lineno, LineKind.ERROR, start_depth), depth
+    if proc is None or not proc or (proc.isspace() and proc.isascii()):
+        kind = LineKind.COMMENT if raw.strip(BLANKS) else LineKind.BLANK
+        return DocLine(raw, lineno, kind, start_depth), depth
+    kind, name, op, value = _classify(proc, raw)
+    return DocLine(raw, lineno, kind, start_depth, name, op, value), depth
+
+
+def _plain_parts(
+    raw: str, lineno: int, bom: bool
+) -> tuple[LineKind, str | None, str | None, str | None]:
+    """Kind, name, op and value of a line that starts at comment depth 0 in text with no NUL
+    and no long line, as _doc_line gives them (whose general path it takes but for the common
+    ``key = value`` line without ';', read as the reader's own fast path does)."""
+    if ";" not in raw and raw.isascii():
+        name, eq, value = raw.partition("=")
+        if eq:
+            name = name.strip()
+            if name and name[0] not in _BAD_FIRST and name[-1] not in _BAD_LAST:
+                if value[:1] == ">":
+                    op = "=>"
+                    value = value[1:].strip()
+                else:
+                    op = "="
+                    value = value.strip()
+                if value and (value[0] < "!" or value[-1] < "!"):
+                    value = value.strip(BLANKS)
+                return LineKind.VARIABLE, name, op, value
+    line = _doc_line(raw, lineno, 0, bom, True)[0]
+    return line.kind, line.name, line.op, line.value
+
+
+def _plain_document_lines(
+    text: str, strip_bom: bool, seen: list[tuple[int, int]] | None
+) -> list[DocLine] | None:
+    """document_lines for text that starts outside block comments and has no NUL and no line
+    over _LONG_LINE characters; None if a line changes the comment depth (the general loop
+    then reads the text).
+
+    Every line is first made a COMMENT (if it holds a ';') or a BLANK line; then the lines the
+    reader looks at (every line that is not blank or a plain comment, the only ones that can
+    change the depth) are classified in full. ``seen`` lists them (line number, offset) if
+    the reader noted them (see :class:`~pyst.config.model.Document`); else they are searched
+    for here.
+    """
+    raws = text.split("\n")
+    comment = LineKind.COMMENT
+    blank = LineKind.BLANK
+    out = [DocLine(raw, i, comment if ";" in raw else blank) for i, raw in enumerate(raws, 1)]
+    if out and not raws[-1]:
+        out.pop()  # the text ends with a newline: no line after it
+    if not out:
+        return out
+    if seen is None:
+        seen = []
+        search = _NEXT_LINE.search
+        count = text.count
+        n = len(text)
+        if not _SKIPPABLE_LINE.match(text):
+            seen.append((1, 0))
+        lineno = 1  # the line holding text[at]
+        at = 0
+        found = search(text)
+        while found is not None:
+            begin = found.start() + 1
+            if begin >= n:
+                break
+            lineno += count("\n", at, begin)
+            at = begin
+            seen.append((lineno, begin))
+            found = search(text, begin)
+    if strip_bom and raws[0].startswith("\ufeff") and (not seen or seen[0][0] != 1):
+        # A BOM-only line is a COMMENT line in the document view (its text is not blank).
+        out[0], depth = _doc_line(raws[0], 1, 0, True, True)
+        if depth:  # pragma: no cover - the reader skipped the line: it holds no block comment
+            return None
+    variable = LineKind.VARIABLE
+    for lineno, _ in seen:
+        raw = raws[lineno - 1]
+        if ";" not in raw and raw.isascii():
+            # _plain_parts inlined, for the common `key = value` line.
+            name, eq, value = raw.partition("=")
+            if eq:
+                name = name.strip()
+                if name and name[0] not in _BAD_FIRST and name[-1] not in _BAD_LAST:
+                    if value[:1] == ">":
+                        op = "=>"
+                        value = value[1:].strip()
+                    else:
+                        op = "="
+                        value = value.strip()
+                    if value and (value[0] < "!" or value[-1] < "!"):
+                        value = value.strip(BLANKS)
+                    out[lineno - 1] = DocLine(raw, lineno, variable, 0, name, op, value)
+                    continue
+        line, depth = _doc_line(raw, lineno, 0, lineno == 1 and strip_bom, True)
+        if depth:
+            return None
+        out[lineno - 1] = line
+    return out
+
+
 def document_lines(
-    text: str, initial_depth: int = 0, strip_bom: bool = True
+    text: str,
+    initial_depth: int = 0,
+    strip_bom: bool = True,
+    *,
+    seen: list[tuple[int, int]] | None = None,
 ) -> tuple[list[DocLine], int]:
     """Every physical line of ``text`` with its kind. Returns the lines and the block-comment
     depth at the end. Lines are split at LF only (a lone CR is part of a line).
 
     The classification follows the reader line by line (same comment scanner, same rules); only
     meaning that needs the whole configuration (a missing parent, a key before any category) is
-    left to the reader's diagnostics.
+    left to the reader's diagnostics. ``seen`` is what the reader noted about this text
+    (``Document._seen``), if anything.
     """
+    if seen is not None or (
+        initial_depth == 0 and "\x00" not in text and _next_long_line(text, 0) > len(text)
+    ):
+        plain = _plain_document_lines(text, strip_bom, seen)
+        if plain is not None:
+            return plain, 0
     raws = text.split("\n")
     if raws[-1] == "":
         raws.pop()
@@ -1143,7 +1312,6 @@ def document_lines(
     lineno = 0
     for raw in raws:
         lineno += 1
-        start_depth = depth
         if depth == 0:
             # The common cases first, as in the reader.
             if not raw:
@@ -1152,42 +1320,12 @@ def document_lines(
             if (
                 raw[0] == ";"
                 and (not openers or raw[1:3] != "--" or raw[3:4] == "-")
-                and len(raw) <= 2040
+                and len(raw) <= _LONG_LINE
             ):
                 append(DocLine(raw, lineno, comment_kind))
                 continue
-        line = raw
-        if lineno == 1 and strip_bom and line.startswith("\ufeff"):
-            line = line[1:]
-        if len(line) > 2040 and byte_length(line) >= _LONG:
-            pieces, too_long = _split_long(line, lineno - 1 < last or ends_with_newline)
-            if too_long:
-                append(DocLine(raw, lineno, LineKind.TOO_LONG, start_depth))
-                continue
-            line = pieces[0] if pieces else ""
-        if "\x00" in line:
-            line = line[: line.index("\x00")]
-        proc: str | None
-        if ";" not in line:
-            proc = line if depth == 0 else None
-        else:
-            p = line.find(";") if depth == 0 else -1
-            if (
-                p >= 0
-                and (p == 0 or line[p - 1] != "\\")
-                and not (line[p + 1 : p + 3] == "--" and line[p + 3 : p + 4] != "-")
-                and not (p >= 2 and line[p - 2 : p] == "--")
-            ):
-                proc = line[:p]  # a plain comment ends the line
-            else:
-                proc, depth, events = scan_line(line, depth)
-                if events and any(kind == "hang" for kind, _ in events):
-                    append(DocLine(raw, lineno, LineKind.ERROR, start_depth))
-                    continue
-        if proc is None or not proc or (proc.isspace() and proc.isascii()):
-            kind = comment_kind if raw.strip(BLANKS) else blank_kind
-            append(DocLine(raw, lineno, kind, start_depth))
-            continue
-        kind, name, op, value = _classify(proc, raw)
-        append(DocLine(raw, lineno, kind, start_depth, name, op, value))
+        line, depth = _doc_line(
+            raw, lineno, depth, lineno == 1 and strip_bom, lineno - 1 < last or ends_with_newline
+        )
+        append(line)
     return out, depth
