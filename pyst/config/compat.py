@@ -361,6 +361,22 @@ def _simple_category(raw: str, number: int) -> Category | None:
     return category
 
 
+def _key_item(raw: str, number: int, name: str, value: str, is_object: bool) -> Item:
+    """The Item of a plain ``key = value`` line with no ';' whose key and value are known
+    (read by the reader's fast path and not changed since): what _item_from_docline makes."""
+    text = raw.strip(BLANKS)
+    item = Item.__new__(Item)
+    item.number = number
+    item._raw = item.line = text
+    item.comment = ""
+    item._code = text
+    item.name = name
+    item.value = value
+    item.style = style = ">" if is_object else ""
+    item._parsed = (text, "", name, value, style)
+    return item
+
+
 def _fresh_item(name: str, value: str, number: int, is_object: bool) -> Item:
     """``Item(name=name, value=value, num=number)`` with ``style`` set from ``is_object``, as
     built for a key that has no line of its own in the file (inherited, included, appended)."""
@@ -623,6 +639,9 @@ class Config:
         # The lines the reader looked at (line number -> offset), if it noted them: only those
         # can be headers or keys, and they all start at comment depth 0.
         starts = dict(doc._seen) if doc._seen is not None else {}
+        # Of those, the plain `key = value` lines whose key still holds what the line says:
+        # their Item is made from the resolved key and the line's text, with no parse.
+        plain_keys = {key[0] for key in doc._kv}.difference(doc._changed) if starts else set()
         source = self._source = _LazyLines(text, starts, bom) if doc._seen is not None else None
         if doc._seen is None:
             # Text with block comments (or NUL bytes, or long lines): classify every line now
@@ -654,7 +673,11 @@ class Config:
                 if file == path and not inherited:
                     item = own_items.get(number)
                     if item is None and number in starts:
-                        item = self._own_item(_line_at(text, starts[number], number), number, bom)
+                        raw = _line_at(text, starts[number], number)
+                        if number in plain_keys and ";" not in raw:
+                            item = _key_item(raw, number, name, value, is_object)
+                        else:
+                            item = self._own_item(raw, number, bom)
                         if item is not None:
                             own_items[number] = item
                 if item is None or item.name != name or item.value != value:

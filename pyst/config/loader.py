@@ -404,7 +404,9 @@ def load(
 
     Never raises for bad content or a missing file (see ``LoadedConfig.status``).
     """
-    full = os.path.abspath(os.fspath(path))
+    full = os.fspath(path)
+    if not (full[:1] == "/" and full[-1:] != "/" and "//" not in full and "/." not in full):
+        full = os.path.abspath(full)  # (an absolute path with none of those is normal already)
     directory = os.fspath(config_dir) if config_dir is not None else os.path.dirname(full)
     return ConfigLoader(directory, exec_includes=exec_includes).load(full)
 

@@ -420,7 +420,9 @@ class Document:
     """
 
     __slots__ = (
+        "_changed",
         "_end_depth",
+        "_kv",
         "_lines",
         "_seen",
         "edited",
@@ -454,6 +456,12 @@ class Document:
         # at, i.e. of every line that is not blank or a plain comment. The document view and
         # pyst2's Config use it instead of searching the text again.
         self._seen: list[tuple[int, int]] | None = None
+        # With _seen: the plain `key = value` lines among them, as the reader's fast path read
+        # them (line number, key, value, is_object); and the numbers of the lines whose key a
+        # later `+=` changed (for any read). The document view and pyst2's Config build their
+        # line objects from these without reading the lines again.
+        self._kv: list[tuple[int, str, str, bool]] = []
+        self._changed: set[int] = set()
 
     @classmethod
     def from_bytes(cls, data: bytes, path: str = "<string>") -> Document:
@@ -467,7 +475,11 @@ class Document:
             from pyst.config.parser import document_lines
 
             self._lines, self._end_depth = document_lines(
-                self.original_text, self.initial_depth, self.strip_bom, seen=self._seen
+                self.original_text,
+                self.initial_depth,
+                self.strip_bom,
+                seen=self._seen,
+                keys=self._kv,
             )
         return self._lines
 

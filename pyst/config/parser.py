@@ -366,13 +366,15 @@ class _Load:
         skippable = _SKIPPABLE
         append = cat._items.append if cat is not None else None
         lineno = line_offset
-        seen = None
+        seen = kv = None
         if record is not None:
             if nul or long_at <= n:
                 record = None
             else:
                 record._seen = []
+                record._kv = []
                 seen = record._seen.append
+                kv = record._kv.append
         while pos < n:
             if depth == 0:
                 c = text[pos]
@@ -456,6 +458,8 @@ class _Load:
                             is_object = False
                             value = value.strip(blanks)
                         append((name, value, path, lineno, is_object, False))
+                        if kv is not None:
+                            kv((lineno, name, value, is_object))
                         if (
                             proc is not line
                             and "(" in value
@@ -479,7 +483,7 @@ class _Load:
             append = cat._items.append if cat is not None else None
             if depth != 0 and record is not None:
                 record._seen = None  # the depth changed: not plain text
-                record = seen = None
+                record = seen = kv = None
         return True, cat, depth
 
     def text_line(
@@ -672,7 +676,12 @@ class _Load:
                 if v[0] == name:
                     replace = v
             if replace is not None:
-                self.append_value(cat, replace, appended)
+                changed = self.append_value(cat, replace, appended)
+                if changed is not None:
+                    # The key no longer holds what its own line says (see Document._kv).
+                    doc = self.documents.get(changed[2])
+                    if doc is not None:
+                        doc._changed.add(changed[3])
                 return True
             value = appended.strip(BLANKS)
             is_object = False
@@ -703,12 +712,15 @@ class _Load:
         return True
 
     @staticmethod
-    def append_value(cat: ConfigCategory, replace: RawVariable, appended: str) -> None:
+    def append_value(
+        cat: ConfigCategory, replace: RawVariable, appended: str
+    ) -> RawVariable | None:
         """``key += text``: concatenation, trailing blanks trimmed, then ast_variable_update().
 
         ast_variable_update() replaces the *first* key whose name and value match the last
         same-named key case-insensitively; with keys differing only in case that can be an
-        earlier line. The updated key is no longer flagged as inherited.
+        earlier line. The updated key is no longer flagged as inherited. Returns the key as it
+        was before (None if nothing matched).
         """
         new_value = (replace[1] + appended).rstrip(BLANKS).lstrip(BLANKS)
         wanted_name = ascii_lower(replace[0])
@@ -722,7 +734,8 @@ class _Load:
                 continue
             items[i] = (replace[0], new_value, v[2], v[3], v[4], False)
             cat._variables = None
-            return
+            return v
+        return None
 
     def find_category(self, name: str, match: str | None, sep: str) -> ConfigCategory | None:
         """category_get_sep(): the first category of the whole configuration that matches."""
@@ -1205,7 +1218,10 @@ def _plain_parts(
 
 
 def _plain_document_lines(
-    text: str, strip_bom: bool, seen: list[tuple[int, int]] | None
+    text: str,
+    strip_bom: bool,
+    seen: list[tuple[int, int]] | None,
+    keys: list[tuple[int, str, str, bool]] | None = None,
 ) -> list[DocLine] | None:
     """document_lines for text that starts outside block comments and has no NUL and no line
     over _LONG_LINE characters; None if a line changes the comment depth (the general loop
@@ -1215,7 +1231,8 @@ def _plain_document_lines(
     reader looks at (every line that is not blank or a plain comment, the only ones that can
     change the depth) are classified in full. ``seen`` lists them (line number, offset) if
     the reader noted them (see :class:`~pyst.config.model.Document`); else they are searched
-    for here.
+    for here. ``keys`` are the plain key lines among them, already read by the reader (line
+    number, key, value, is_object).
     """
     raws = text.split("\n")
     comment = LineKind.COMMENT
@@ -1249,7 +1266,16 @@ def _plain_document_lines(
         if depth:  # pragma: no cover - the reader skipped the line: it holds no block comment
             return None
     variable = LineKind.VARIABLE
+    done: set[int] = set()
+    if keys:
+        for lineno, name, value, is_object in keys:
+            out[lineno - 1] = DocLine(
+                raws[lineno - 1], lineno, variable, 0, name, "=>" if is_object else "=", value
+            )
+        done = {key[0] for key in keys}
     for lineno, _ in seen:
+        if lineno in done:
+            continue
         raw = raws[lineno - 1]
         if ";" not in raw and raw.isascii():
             # _plain_parts inlined, for the common `key = value` line.
@@ -1280,19 +1306,20 @@ def document_lines(
     strip_bom: bool = True,
     *,
     seen: list[tuple[int, int]] | None = None,
+    keys: list[tuple[int, str, str, bool]] | None = None,
 ) -> tuple[list[DocLine], int]:
     """Every physical line of ``text`` with its kind. Returns the lines and the block-comment
     depth at the end. Lines are split at LF only (a lone CR is part of a line).
 
     The classification follows the reader line by line (same comment scanner, same rules); only
     meaning that needs the whole configuration (a missing parent, a key before any category) is
-    left to the reader's diagnostics. ``seen`` is what the reader noted about this text
-    (``Document._seen``), if anything.
+    left to the reader's diagnostics. ``seen`` and ``keys`` are what the reader noted about
+    this text (``Document._seen``, ``Document._kv``), if anything.
     """
     if seen is not None or (
         initial_depth == 0 and "\x00" not in text and _next_long_line(text, 0) > len(text)
     ):
-        plain = _plain_document_lines(text, strip_bom, seen)
+        plain = _plain_document_lines(text, strip_bom, seen, keys if seen is not None else None)
         if plain is not None:
             return plain, 0
     raws = text.split("\n")
