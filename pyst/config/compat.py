@@ -638,10 +638,15 @@ class Config:
         bom = doc.strip_bom
         # The lines the reader looked at (line number -> offset), if it noted them: only those
         # can be headers or keys, and they all start at comment depth 0.
-        starts = dict(doc._seen) if doc._seen is not None else {}
-        # Of those, the plain `key = value` lines whose key still holds what the line says:
-        # their Item is made from the resolved key and the line's text, with no parse.
-        plain_keys = {key[0] for key in doc._kv}.difference(doc._changed) if starts else set()
+        starts: dict[int, int] = {}
+        plain_keys: set[int] = set()
+        if doc._seen is not None:
+            starts = dict(doc._seen)
+            for key in doc._kv:
+                starts[key[0]] = key[1]
+            # The plain `key = value` lines whose key still holds what the line says: their
+            # Item is made from the resolved key and the line's text, with no parse.
+            plain_keys = {key[0] for key in doc._kv}.difference(doc._changed)
         source = self._source = _LazyLines(text, starts, bom) if doc._seen is not None else None
         if doc._seen is None:
             # Text with block comments (or NUL bytes, or long lines): classify every line now

@@ -452,15 +452,14 @@ class Document:
         self._lines: list[DocLine] | None = None
         self._end_depth = 0
         # Set by the reader when it read this text in full, every line starting at comment
-        # depth 0, with no NUL and no long line: (line number, offset) of the lines it looked
-        # at, i.e. of every line that is not blank or a plain comment. The document view and
-        # pyst2's Config use it instead of searching the text again.
+        # depth 0, with no NUL and no long line (else _seen stays None): every line that holds
+        # more than blanks and a comment; the plain `key = value` lines among them in _kv, as
+        # its fast path read them (line number, offset, key, value, is_object), the others in
+        # _seen (line number, offset). _changed: the numbers of the lines whose key a later
+        # `+=` changed (for any read). The document view and pyst2's Config use these instead
+        # of searching and reading the text again.
         self._seen: list[tuple[int, int]] | None = None
-        # With _seen: the plain `key = value` lines among them, as the reader's fast path read
-        # them (line number, key, value, is_object); and the numbers of the lines whose key a
-        # later `+=` changed (for any read). The document view and pyst2's Config build their
-        # line objects from these without reading the lines again.
-        self._kv: list[tuple[int, str, str, bool]] = []
+        self._kv: list[tuple[int, int, str, str, bool]] = []
         self._changed: set[int] = set()
 
     @classmethod

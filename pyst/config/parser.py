@@ -346,8 +346,10 @@ class _Load:
         (comments, then ``process_text_line``, step by step).
 
         ``record``: the document of this text, read for the first time, at depth 0. While
-        every line starts at depth 0 and none is unusual (NUL, long), the lines looked at are
-        noted in ``record._seen`` as (line number, offset); else it is left None.
+        every line starts at depth 0 and none is unusual (NUL, long), the lines that are not
+        blank or plain comments are noted: the plain key lines in ``record._kv``, the others in
+        ``record._seen`` (see :class:`~pyst.config.model.Document`); else ``_seen`` is left
+        None.
         """
         n = len(text)
         pos = 1 if strip_bom and text.startswith("\ufeff") else 0
@@ -409,8 +411,7 @@ class _Load:
                 nl = n
             raw = line = text[pos:nl]
             lineno += 1
-            if seen is not None:
-                seen((lineno, pos))
+            here = pos
             if nul or pos == long_at:  # (long_at is where the next long line starts)
                 ok, cat, depth, line = self.careful_line(
                     raw, nl < n, lineno, path, cat, depth, nest
@@ -459,7 +460,7 @@ class _Load:
                             value = value.strip(blanks)
                         append((name, value, path, lineno, is_object, False))
                         if kv is not None:
-                            kv((lineno, name, value, is_object))
+                            kv((lineno, here, name, value, is_object))
                         if (
                             proc is not line
                             and "(" in value
@@ -476,7 +477,11 @@ class _Load:
                         categories.append(cat)
                         self.current = cat
                         append = cat._items.append
+                        if seen is not None:
+                            seen((lineno, here))
                         continue
+            if seen is not None:
+                seen((lineno, here))
             ok, cat, depth = self.text_line(raw, line, lineno, path, cat, depth, nest)
             if not ok:
                 return False, cat, depth
@@ -1221,7 +1226,7 @@ def _plain_document_lines(
     text: str,
     strip_bom: bool,
     seen: list[tuple[int, int]] | None,
-    keys: list[tuple[int, str, str, bool]] | None = None,
+    keys: list[tuple[int, int, str, str, bool]] | None = None,
 ) -> list[DocLine] | None:
     """document_lines for text that starts outside block comments and has no NUL and no line
     over _LONG_LINE characters; None if a line changes the comment depth (the general loop
@@ -1229,10 +1234,10 @@ def _plain_document_lines(
 
     Every line is first made a COMMENT (if it holds a ';') or a BLANK line; then the lines the
     reader looks at (every line that is not blank or a plain comment, the only ones that can
-    change the depth) are classified in full. ``seen`` lists them (line number, offset) if
-    the reader noted them (see :class:`~pyst.config.model.Document`); else they are searched
-    for here. ``keys`` are the plain key lines among them, already read by the reader (line
-    number, key, value, is_object).
+    change the depth) are classified in full. When the reader noted them (see
+    :class:`~pyst.config.model.Document`), ``keys`` has the plain key lines among them, already
+    read (line number, offset, key, value, is_object), and ``seen`` the others (line number,
+    offset); else they are searched for here.
     """
     raws = text.split("\n")
     comment = LineKind.COMMENT
@@ -1260,22 +1265,19 @@ def _plain_document_lines(
             at = begin
             seen.append((lineno, begin))
             found = search(text, begin)
-    if strip_bom and raws[0].startswith("\ufeff") and (not seen or seen[0][0] != 1):
+    looked_at_1 = bool(seen and seen[0][0] == 1) or bool(keys and keys[0][0] == 1)
+    if strip_bom and raws[0].startswith("\ufeff") and not looked_at_1:
         # A BOM-only line is a COMMENT line in the document view (its text is not blank).
         out[0], depth = _doc_line(raws[0], 1, 0, True, True)
         if depth:  # pragma: no cover - the reader skipped the line: it holds no block comment
             return None
     variable = LineKind.VARIABLE
-    done: set[int] = set()
     if keys:
-        for lineno, name, value, is_object in keys:
+        for lineno, _, name, value, is_object in keys:
             out[lineno - 1] = DocLine(
                 raws[lineno - 1], lineno, variable, 0, name, "=>" if is_object else "=", value
             )
-        done = {key[0] for key in keys}
     for lineno, _ in seen:
-        if lineno in done:
-            continue
         raw = raws[lineno - 1]
         if ";" not in raw and raw.isascii():
             # _plain_parts inlined, for the common `key = value` line.
@@ -1306,7 +1308,7 @@ def document_lines(
     strip_bom: bool = True,
     *,
     seen: list[tuple[int, int]] | None = None,
-    keys: list[tuple[int, str, str, bool]] | None = None,
+    keys: list[tuple[int, int, str, str, bool]] | None = None,
 ) -> tuple[list[DocLine], int]:
     """Every physical line of ``text`` with its kind. Returns the lines and the block-comment
     depth at the end. Lines are split at LF only (a lone CR is part of a line).
