@@ -51,13 +51,13 @@ REFERENCE = {
 class FakeServerProcess:
     """The fake AMI server in a subprocess; ``port`` once started."""
 
-    def __init__(self) -> None:
+    def __init__(self, loop: str = "auto") -> None:
         self.tmp = tempfile.TemporaryDirectory()
         Path(self.tmp.name, "manager.conf").write_text(MANAGER_CONF)
         env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "pyst_sim.ami_cli", "--port", "0", "--time-scale", "0",
-             "--config-dir", self.tmp.name],
+             "--config-dir", self.tmp.name, "--loop", loop],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
         )
         assert self.proc.stdout is not None
@@ -195,15 +195,31 @@ def _best(fn: Any, *args: Any, repeat: int = 3) -> float:
     return max(fn(*args) for _ in range(repeat))
 
 
-def run(quick: bool | None = None) -> Table:
-    """Measure the three rates (smaller counts with ``quick``)."""
-    quick = quick_mode() if quick is None else quick
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process ``pid`` so far (Linux /proc; 0.0 elsewhere)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(loop: str, quick: bool) -> dict[str, Any]:
+    """The three rates (best of a few runs) and the server CPU per sequential Ping, with the
+    fake on event loop ``loop``."""
     seq_n, pipe_n, events_n, listeners = (
         (2_000, 20_000, 2_000, 50) if quick else (10_000, 100_000, 10_000, 50)
     )
     repeat = 1 if quick else 3
-    with FakeServerProcess() as server:
-        seq = _best(sequential, server.port, seq_n, repeat=repeat)
+    with FakeServerProcess(loop) as server:
+        seq = 0.0
+        cpu_per_ping = float("inf")
+        for _ in range(repeat):
+            before = _cpu_seconds(server.proc.pid)
+            seq = max(seq, sequential(server.port, seq_n))
+            used = _cpu_seconds(server.proc.pid) - before
+            cpu_per_ping = min(cpu_per_ping, used / seq_n)
         pipe = _best(pipelined, server.port, pipe_n, repeat=repeat)
         best_fan = 0.0
         lost = 0
@@ -211,19 +227,43 @@ def run(quick: bool | None = None) -> Table:
             rate, missing = fan_out(server.port, events_n, listeners)
             lost += missing
             best_fan = max(best_fan, rate)
+    return {"seq": seq, "cpu_us": cpu_per_ping * 1e6, "pipe": pipe, "fan": best_fan,
+            "lost": lost, "counts": (seq_n, pipe_n, events_n, listeners)}
+
+
+def run(quick: bool | None = None) -> Table:
+    """Measure the three rates (smaller counts with ``quick``), with the fake on uvloop (what
+    ``pyst-sim ami`` runs on when uvloop is installed) and on the standard asyncio loop."""
+    quick = quick_mode() if quick is None else quick
+    from pyst_sim.loops import resolve_loop
+
+    loops = ["asyncio"]
+    if resolve_loop("auto") == "uvloop":
+        loops.insert(0, "uvloop")
+    results = {loop: measure(loop, quick) for loop in loops}
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+
+    def row(name: str, key: str, reference: str) -> dict[str, Any]:
+        out: dict[str, Any] = {"measure": name}
+        for loop in loops:
+            out[f"fake ({loop})"] = round(results[loop][key])
+        out["real Asterisk 22.10.1"] = reference
+        return out
+
     rows = [
-        {"measure": "sequential round trips/s", "pyst-sim fake": round(seq),
-         "real Asterisk 22.10.1": REFERENCE["sequential round trips/s"]},
-        {"measure": "pipelined replies/s", "pyst-sim fake": round(pipe),
-         "real Asterisk 22.10.1": REFERENCE["pipelined replies/s"]},
-        {"measure": "events delivered/s", "pyst-sim fake": round(best_fan),
-         "real Asterisk 22.10.1": REFERENCE["events delivered/s"]},
+        row("sequential round trips/s", "seq", REFERENCE["sequential round trips/s"]),
+        row("server CPU per sequential Ping (us)", "cpu_us", "-"),
+        row("pipelined replies/s", "pipe", REFERENCE["pipelined replies/s"]),
+        row("events delivered/s", "fan", REFERENCE["events delivered/s"]),
     ]
+    seq_n, pipe_n, events_n, listeners = results[loops[0]]["counts"]
+    lost = sum(r["lost"] for r in results.values())
     notes = [
         f"sequential: {seq_n} Pings; pipelined: {pipe_n} Pings in batches of 1,000; fan-out: "
         f"{events_n} UserEvents to {listeners} listeners ({events_n * listeners} deliveries), "
         f"events lost: {lost}",
-        "server: python -m pyst_sim.ami_cli (own process), generator: raw blocking sockets",
+        "server: python -m pyst_sim.ami_cli --loop LOOP (own process), generator: raw blocking "
+        f"sockets; load average at the end: {load:.2f}",
     ]
     return Table("fake AMI server throughput", rows, notes=notes)
 

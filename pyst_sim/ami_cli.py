@@ -24,7 +24,9 @@ import sys
 from typing import Any
 
 from pyst.errors import ConfigError
-from pyst_sim.errors import ExpectationError, ScenarioError
+from pyst_sim.errors import ExpectationError, SimulatorError
+from pyst_sim.loops import LOOP_CHOICES, resolve_loop
+from pyst_sim.loops import run as run_on_loop
 
 __all__ = ["add_arguments", "run"]
 
@@ -44,6 +46,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--auth-failure-delay", type=float, default=1.0,
                         help="seconds before 'Authentication failed' (Asterisk: 1)")
     parser.add_argument("--ami-version", default=None, help="banner version (11.0.0)")
+    parser.add_argument("--loop", choices=LOOP_CHOICES, default="auto",
+                        help="event loop: uvloop when installed (auto), or asyncio")
 
 
 def _scenario_expectations(server: Any, path: str) -> None:
@@ -130,12 +134,13 @@ def run(args: argparse.Namespace) -> int:
     """Serve until interrupted; 0 when nothing went wrong, 1 when the server saw problems,
     2 for bad options or files."""
     try:
+        resolve_loop(args.loop)
         server = _build(args)
-    except (ValueError, OSError, ConfigError, ScenarioError) as exc:
+    except (ValueError, OSError, ConfigError, SimulatorError) as exc:
         print(f"pyst-sim ami: {exc}", file=sys.stderr)
         return 2
     try:
-        asyncio.run(_serve(server))
+        run_on_loop(_serve(server), args.loop)
     except OSError as exc:
         print(f"pyst-sim ami: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 2

@@ -35,7 +35,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from pyst_sim.cassette import (
     DEFAULT_MASK,
@@ -274,8 +274,8 @@ class ProxyConnection(asyncio.Protocol):
     # client side
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.client = transport
+        # A cast, not isinstance: uvloop's transports do not subclass asyncio's.
+        self.client = cast(asyncio.Transport, transport)
         server = self.server
         now = server.clock()
         self.recorder = SessionRecorder(server._next_name(), now, at=now - server.t0,
@@ -299,7 +299,7 @@ class ProxyConnection(asyncio.Protocol):
             if self.client is not None:
                 self.client.close()
             return
-        assert isinstance(transport, asyncio.Transport)
+        transport = cast(asyncio.Transport, transport)  # uvloop's are not subclasses
         if self._done:
             transport.close()
             return

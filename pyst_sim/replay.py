@@ -57,7 +57,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pyst.ami.correlation import ActionResult, Correlator, action_id_factory
 from pyst.ami.messages import (
@@ -252,8 +252,8 @@ class _ReplayConnection(asyncio.Protocol):
     # -- asyncio callbacks ---------------------------------------------------------------
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
+        # A cast, not isinstance: uvloop's transports do not subclass asyncio's.
+        self.transport = cast(asyncio.Transport, transport)
         self.server._opened(self)
         session = self.server.player.next_session()
         banner = session.banner if session is not None and session.banner is not None \
@@ -418,8 +418,8 @@ class _Live:
                 loop.create_connection(lambda: _UpstreamProtocol(self), host, port),
                 server.connect_timeout,
             )
-            assert isinstance(transport, asyncio.Transport)
-            self.transport = transport
+            # A cast, not isinstance: uvloop's transports do not subclass asyncio's.
+            self.transport = cast(asyncio.Transport, transport)
             await asyncio.wait_for(asyncio.shield(self.banner), server.connect_timeout)
             for action in self.owner._history:
                 tracked = self.correlator.track(action.with_action_id(

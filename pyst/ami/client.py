@@ -60,7 +60,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 from pyst.ami.blocking import (
     DEFAULT_PORT,
@@ -244,8 +244,8 @@ class _Protocol(asyncio.Protocol):
         self.batching = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
+        # A cast, not isinstance: uvloop's transports do not subclass asyncio's.
+        self.transport = cast(asyncio.Transport, transport)
         # Bytes may arrive before create_connection() returns to the client: take them now.
         self.client._protocol = self
 

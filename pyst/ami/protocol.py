@@ -257,6 +257,7 @@ class AMIConnection:
         self._marker_next = -1
         self._marker_checked = 0
         # Server line state (Asterisk's struct message and session flags).
+        self._server_role = self._role is Role.SERVER
         self._lines: list[bytes] = []
         self._too_long = False
         self._hdr_loss = False
@@ -316,6 +317,34 @@ class AMIConnection:
         if self._error is not None:
             return
         pos = self._pos
+        if (
+            self._server_role and pos == len(self._buf) and type(data) is bytes
+            and not self._lines and not self._too_long and not self._hdr_loss
+            and self._closed is None
+        ):
+            # Server fast path: a request/response client sends one whole action per
+            # segment. When the chunk is exactly one block that _server_block() would take
+            # (it fits Asterisk's buffer, at most 128 lines, no NUL, no bare-LF empty line,
+            # no empty first line), parse it straight from the chunk: no buffering, no scan.
+            n = len(data)
+            if (
+                n < ASTERISK_INPUT_BUFFER and data[0] > 13 and data.endswith(b"\r\n\r\n")
+                and data.find(b"\n\r\n") == n - 3 and b"\n\n" not in data
+                and b"\0" not in data and data.count(b"\n") <= ASTERISK_MAX_HEADERS + 1
+            ):
+                # A message over its wire bytes, split into fields on first use (the same
+                # _parse_text() of the same decoded text). _emit() without the table: an
+                # Action keeps the server's OPEN state.
+                self._events.append(Action._from_raw(data[:-4]))
+                return
+        if pos and pos == len(self._buf):
+            # Everything read so far was consumed (the usual case between two blocks of a
+            # request/response peer): start a fresh buffer, no bytes to move.
+            self._buf = bytearray(data)
+            self._pos = 0
+            self._crlf_next = self._lf_next = self._marker_next = -1
+            self._crlf_checked = self._lf_checked = self._marker_checked = 0
+            return
         if pos:
             buf = self._buf
             del buf[:pos]
@@ -340,6 +369,8 @@ class AMIConnection:
         if events:
             return events.popleft()
         if self._error is None and self._closed is None:
+            if self._pos == len(self._buf) and not self._eof and not self._lines:
+                return NEED_DATA  # nothing unread: no parser pass needed
             self._parse()
             if events:
                 return events.popleft()
@@ -686,7 +717,7 @@ class AMIConnection:
             end, after = crlf, crlf + 3
         else:
             return 0
-        block = bytes(buf[pos:end])
+        block = buf[pos:end]  # a bytearray copy; decoded as such, no second copy to bytes
         if b"\0" in block or block.count(b"\n") >= ASTERISK_MAX_HEADERS:
             return 0
         if len(block) > ASTERISK_INPUT_BUFFER - 1 and max(

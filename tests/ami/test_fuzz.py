@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -238,3 +239,64 @@ def test_arbitrary_bytes_client_small_limit(data: bytes) -> None:
             _touch(event)
     except RemoteProtocolError:
         pass
+
+
+# --- the server's one-block-per-chunk fast path ---------------------------------------------
+
+
+def _bytewise(data: bytes) -> list[bytes]:
+    # One byte per chunk never takes the fast path (a 1-byte chunk is never a whole block).
+    return [data[i : i + 1] for i in range(len(data))]
+
+
+@SETTINGS
+@given(msgs=st.lists(server_messages(), min_size=1, max_size=4), lf=st.booleans())
+def test_server_whole_block_chunks_read_as_the_line_loop(msgs: list[Action], lf: bool) -> None:
+    eol = "\n" if lf else "\r\n"
+    try:
+        blocks = [m.to_bytes(eol=eol) for m in msgs]
+    except LocalProtocolError:
+        assume(False)  # a value ending in CR cannot be written with bare LFs
+        raise
+    per_chunk, error = _read("server", blocks)
+    assert error is None
+    assert per_chunk == _read("server", _bytewise(b"".join(blocks)))[0]
+
+
+@SETTINGS
+@given(data=garbage)
+def test_server_garbage_block_chunks_read_as_the_line_loop(data: bytes) -> None:
+    # Whatever a chunk holds, ending it like a block must not make the fast path differ.
+    chunks = [data + b"\r\n\r\n", b"Action: Ping\r\n\r\n", data + b"\n\r\n"]
+    assert _read("server", chunks) == _read("server", _bytewise(b"".join(chunks)))
+
+
+def test_server_fast_path_keeps_the_wire_bytes() -> None:
+    conn = AMIConnection(SERVER)
+    conn.send(Banner("11.0.0"))
+    for n in range(3):
+        (action,) = conn.receive(b"Action: Ping\r\nActionID: %d\r\n\r\n" % n)
+        # Taken by the fast path: a message over the chunk's bytes, parsed on first use.
+        assert action._raw == b"Action: Ping\r\nActionID: %d" % n
+        assert action.fields == (("Action", "Ping"), ("ActionID", str(n)))
+    # A block over Asterisk's limits is still answered as Asterisk does.
+    (bad,) = conn.receive(b"Action: Ping\r\nX: " + b"y" * 1100 + b"\r\n\r\n")
+    assert isinstance(bad, BadAction)
+
+
+@pytest.mark.parametrize(
+    "chunk",
+    [
+        b"Action: Ping\n\nAction: Ping\r\n\r\n",  # a bare-LF empty line: two blocks
+        b"Action: Ping\r\n\r\nAction: Ping\r\n\r\n",  # two blocks in one chunk
+        b"\r\nAction: Ping\r\n\r\n",  # an empty block first
+        b"\rAction: Ping\r\n\r\n",  # a line starting with CR
+        b"Action: Ping\r\nA: \0b\r\n\r\n",  # NUL: the C string ends there
+        b"Action: Ping\nActionID: 1\r\n\r\n",  # a bare LF inside
+        b"H:\r\n" * 128 + b"\r\n",  # 128 lines: fits
+        b"H:\r\n" * 129 + b"\r\n",  # 129: too many
+    ],
+)
+def test_server_tricky_chunks_read_as_the_line_loop(chunk: bytes) -> None:
+    whole = _read("server", [b"Action: Ping\r\n\r\n", chunk])
+    assert whole == _read("server", _bytewise(b"Action: Ping\r\n\r\n" + chunk))

@@ -199,11 +199,15 @@ def test_slow_reader_is_dropped() -> None:
     asyncio.run(asyncio.wait_for(main(), 30))
 
 
-def test_cli_serves_until_interrupted(tmp_path: Path, shared_dir: Path) -> None:
+@pytest.mark.parametrize("loop", ["asyncio", "uvloop"])
+def test_cli_serves_until_interrupted(tmp_path: Path, shared_dir: Path, loop: str) -> None:
+    if loop == "uvloop":
+        pytest.importorskip("uvloop", reason="uvloop is not built for this platform")
     env = dict(os.environ, PYTHONPATH=str(REPO))
     proc = subprocess.Popen(
         [sys.executable, "-m", "pyst_sim.ami_cli", "--port", "0", "--time-scale", "0",
-         "--config-dir", str(shared_dir / "captures" / "config"), "--user", "bob:b"],
+         "--config-dir", str(shared_dir / "captures" / "config"), "--user", "bob:b",
+         "--loop", loop],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )
     try:
@@ -230,6 +234,8 @@ def test_cli_reports_problems_and_bad_options(tmp_path: Path) -> None:
     from pyst_sim import ami_cli
 
     assert ami_cli.main(["--user", "nocolon"]) == 2
+    with pytest.raises(SystemExit):
+        ami_cli.main(["--loop", "trio"])  # argparse: not one of the choices
     bad = tmp_path / "manager.conf"
     bad.write_text("[general\n")
     assert ami_cli.main(["--config-dir", str(tmp_path)]) == 2
