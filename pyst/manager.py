@@ -114,7 +114,26 @@ class ManagerTimeoutException(ManagerException, ActionTimeoutError):
 # --- messages --------------------------------------------------------------------------------
 
 
-class ManagerMsg:
+class _Headers:
+    """pyst2's header access, shared by :class:`ManagerMsg` and :class:`Event` (a dict of the
+    last value of each name, looked up by exact name)."""
+
+    headers: dict[str, Any]
+
+    def has_header(self, hname: str) -> bool:
+        """Whether the header is present (exact name, as pyst2's dict)."""
+        return hname in self.headers
+
+    def get_header(self, hname: str, defval: Any = None) -> Any:
+        """The header's value, else ``defval``."""
+        return self.headers.get(hname, defval)
+
+    def __getitem__(self, hname: str) -> Any:
+        """The header's value; ``KeyError`` if absent."""
+        return self.headers[hname]
+
+
+class ManagerMsg(_Headers):
     """A manager message as pyst2 gave it (see PYST2.md §3.2).
 
     ``ManagerMsg(response)``: ``response`` is the list of raw lines (each ending in ``\\r\\n``),
@@ -200,18 +219,6 @@ class ManagerMsg:
             self._lines = lines
         return self._lines
 
-    def has_header(self, hname: str) -> bool:
-        """Whether the header is present (exact name, as pyst2's dict)."""
-        return hname in self.headers
-
-    def get_header(self, hname: str, defval: Any = None) -> Any:
-        """The header's value, else ``defval``."""
-        return self.headers.get(hname, defval)
-
-    def __getitem__(self, hname: str) -> Any:
-        """The header's value; ``KeyError`` if absent."""
-        return self.headers[hname]
-
     def __repr__(self) -> str:
         if "Response" in self.headers:
             return str(self.headers["Response"])
@@ -232,7 +239,7 @@ def _parse_lines(lines: list[str]) -> Message:
     return Message(())
 
 
-class Event:
+class Event(_Headers):
     """A manager event (pyst2's ``Event(message)``); ``ManagerException`` if ``message`` has no
     ``Event`` header. ``name``, ``headers``, ``data``, ``multiheaders``, ``message``."""
 
@@ -244,18 +251,6 @@ class Event:
         if not message.has_header("Event"):
             raise ManagerException("Trying to create event from non event message")
         self.name: str = message.get_header("Event")
-
-    def has_header(self, hname: str) -> bool:
-        """Whether the header is present."""
-        return hname in self.headers
-
-    def get_header(self, hname: str, defval: Any = None) -> Any:
-        """The header's value, else ``defval``."""
-        return self.headers.get(hname, defval)
-
-    def __getitem__(self, hname: str) -> Any:
-        """The header's value; ``KeyError`` if absent."""
-        return self.headers[hname]
 
     def __repr__(self) -> str:
         return str(self.headers["Event"])
