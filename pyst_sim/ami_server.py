@@ -247,6 +247,22 @@ def _log_entry(
     exp: Expectation | None,
 ) -> tuple[Any, ...]:
     items = replies if type(replies) is list else list(replies)
+    if len(items) == 1:
+        # The usual exchange, one action and one reply, both over wire bytes (a Ping...):
+        # what the general path below packs, without its calls.
+        reply = items[0]
+        a_code = _KIND_CODES.get(type(action))
+        r_code = _KIND_CODES.get(type(reply))
+        if a_code is not None and r_code is not None:
+            a_raw, a_parsed = action._raw, action._parsed
+            r_raw, r_parsed = reply._raw, reply._parsed
+            if (
+                a_raw is not None and r_raw is not None
+                and (a_parsed is None or not a_parsed[2])
+                and (r_parsed is None or not r_parsed[2])
+            ):
+                return (session.id, session.username, source, exp, time.time(), 1,
+                        a_code + _RAW, a_raw, r_code + _RAW, r_raw)
     out: list[Any] = [session.id, session.username, source, exp, time.time(), len(items)]
     _pack(out, action)
     for item in items:
@@ -475,7 +491,10 @@ class AMISession(asyncio.Protocol):
                 if type(result) is list or type(result) is tuple:
                     rest = self._perform_now(result)
                     if rest is None:
-                        self._release_held()
+                        if self._held:
+                            self._release_held()
+                        else:
+                            self._held = None  # nothing was held back: no flush to plan
                         continue
                     result = rest
                 self._busy = True
@@ -493,23 +512,23 @@ class AMISession(asyncio.Protocol):
     def _perform_now(self, items: Reply) -> Reply | None:
         """Perform reply items up to the first :class:`Delay`; returns the items left (from
         that Delay on), or None when all were done."""
-        send = self.conn.send
         out = self._out
         direct = self.conn.our_state is State.OPEN
         for index, item in enumerate(items):
-            if isinstance(item, Message):
+            kind = type(item)
+            if kind in _DIRECT or isinstance(item, Message):
                 if self.closed:
                     continue
                 raw = item._raw
                 if (
-                    direct and raw and type(item) in _DIRECT
-                    and raw.count(b"\n") == raw.count(b"\r\n") and b"\0" not in raw
+                    direct and raw and kind in _DIRECT
+                    and b"\0" not in raw and raw.count(b"\n") == raw.count(b"\r\n")
                 ):
                     # A response or event over CRLF wire bytes (a Ping reply...): what
                     # conn.send() would return (the same bytes, no state change in OPEN).
                     out.append(raw + b"\r\n\r\n")
                 else:
-                    out.append(send(item))
+                    out.append(self.conn.send(item))
             elif isinstance(item, Broadcast):
                 self.server.broadcast(item.event)
             elif isinstance(item, Delay):

@@ -237,7 +237,7 @@ class BuiltinPBX:
         if session.authenticated:
             # The hot paths of the benchmarks (authority 0 / the user class).
             if lowered == "ping":
-                return self.ping(session, action)
+                return self.ping(session, action, fields)
             if lowered == "userevent" and session.write_mask & _USER:
                 return self.userevent(session, action)
         if not session.authenticated and lowered not in ("login", "logoff", "challenge"):
@@ -344,9 +344,11 @@ class BuiltinPBX:
             session.challenge = str(self._random.randrange(2**31))
         return _ok(action, None, [("Challenge", session.challenge)])
 
-    def ping(self, session: AMISession, action: Action) -> Any:
+    def ping(
+        self, session: AMISession, action: Action, parts: tuple[tuple[str, str], ...] = ()
+    ) -> Any:
         # astman_start_ack + "Ping: Pong" + "Timestamp: <sec>.<usec>".
-        parts = action.fields
+        parts = parts or action.fields
         if len(parts) > 1 and parts[0][0] == "Action" and parts[1][0] == "ActionID":
             action_id = parts[1][1] or None  # the usual layout: the first ActionID
         else:
