@@ -1,31 +1,46 @@
 """FastAGI throughput and latency: pyst.fastagi vs panoramisk 1.4, pyst2 0.5.1 and pystrix 1.3.
 
 Each server runs in its own process (``python -m bench.fastagi_bench --serve NAME``) with the
-same 10-command handler; a load generator in this process plays Asterisk for 50 concurrent
-callers and measures completed calls per second and per-call latency (connect to the script's
-close), after a warm-up.
+same 10-command handler; a load generator plays Asterisk for 50 concurrent callers and
+measures completed calls per second and per-call latency (connect to the script's close),
+after a warm-up. The server is pinned to one CPU and the generator to another
+(``sched_setaffinity``), so that neither steals the other's core; the server's CPU time per
+call (user + system, from ``/proc``) is the steadier figure on a shared machine.
 
-The load generator is built on pyst's AGI core in the ASTERISK role (the same object the
-tests use to play Asterisk): each caller connects, the core writes the environment, reads
-each command line as Asterisk's ``parse_args``/``find_command`` would, and writes Asterisk's
-reply; when the script closes, it writes Asterisk's final ``HANGUP`` and closes, as res_agi.c
-does. It checks every call: the 10 expected commands, in order, or the call counts as lost.
-Sockets are non-blocking, driven by one ``selectors`` loop (no asyncio), so the generator
-costs less per command than any of the servers and the servers' speed is what is measured.
+Two load generators play Asterisk the same way:
+
+* the reference, :func:`generate`: pyst's AGI core in the ASTERISK role (the object the tests
+  use to play Asterisk) on one ``selectors`` loop. Each caller connects, the core writes the
+  environment, reads each command line as Asterisk's ``parse_args``/``find_command`` would,
+  and writes Asterisk's reply; when the script closes, it writes Asterisk's final ``HANGUP``
+  and closes, as res_agi.c does. A call counts as lost unless the 10 expected commands came,
+  in order. It costs about 0.8-1.2 ms of CPU per call: as much as the servers measured, so
+  it cannot tell them apart;
+* :func:`generate_c`: the same in C (``bench/agi_loadgen.c``, built with ``cc -O2`` into a
+  temporary directory at run time; it gets the command table, the replies and the
+  environment bytes from pyst's core, so both write the same bytes). About 0.2-0.3 ms per
+  call. Without a C compiler the benchmark warns and uses the Python generator. Each run
+  cross-checks the two: the same number of calls through both, all must come out good.
 
 The handler: ANSWER, GET VARIABLE, SET VARIABLE, STREAM FILE, SAY DIGITS, DATABASE PUT,
 DATABASE GET, VERBOSE, NOOP, HANGUP. The servers:
 
-* ``pyst``: :class:`pyst.fastagi.FastAGIServer` with an ``async`` handler (``AsyncAGI``).
+* ``pyst``: :class:`pyst.fastagi.FastAGIServer` with an ``async`` handler (``AsyncAGI``),
+  run by :func:`pyst.fastagi.run`; ``pyst-uvloop`` the same on uvloop.
 * ``panoramisk``: ``panoramisk.fast_agi.Application`` on ``asyncio.start_server``, sending
-  the same command lines with ``request.send_command``.
+  the same command lines with ``request.send_command``; ``panoramisk-uvloop`` the same on
+  uvloop (it runs on any asyncio loop).
 * ``pyst2``: pyst2's ``AGI`` class on a ``socketserver.ThreadingTCPServer`` (pyst2's own
   fastagi module does not import on Python 3). Two adaptations, as any pyst2 user on Python 3
   needs: text-mode socket files (pyst2 writes ``str``), and ``asterisk.agi.signal`` replaced so
   the constructor's ``signal.signal(SIGHUP)`` does not raise off the main thread. Its stderr
-  chatter goes to ``/dev/null``. The listen queue is raised to 1024 (socketserver's default
-  of 5 would make the benchmark measure SYN retries).
+  chatter goes to ``/dev/null``.
 * ``pystrix``: ``pystrix.agi.FastAGIServer`` (threads), ``agi.execute(core.Answer())``...
+* ``floor``, ``floor-uvloop``: no AGI library, a bare Protocol that writes the 10 lines and
+  counts reply lines: what any Python server costs here at the least.
+
+Every listen queue is at least 1024 long (socketserver's default of 5 and asyncio's 100 would make
+the benchmark measure SYN retries).
 
 Run: ``python -m bench fastagi`` (``--quick`` for a short run).
 """
@@ -35,15 +50,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import resource
 import selectors
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import types
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from bench import Table, quick_mode
 from pyst.agi import (
@@ -61,11 +78,14 @@ from pyst.agi import (
 )
 
 SERVERS = {
-    "pyst": "pyst.fastagi (asyncio)",
-    "panoramisk": "panoramisk 1.4",
+    "pyst": "pyst.fastagi, asyncio",
+    "pyst-uvloop": "pyst.fastagi, uvloop",
+    "panoramisk": "panoramisk 1.4, asyncio",
+    "panoramisk-uvloop": "panoramisk 1.4, uvloop",
     "pyst2": "pyst2 0.5.1 (threads)",
     "pystrix": "pystrix 1.3.0 (threads)",
-    "floor": "floor: bare asyncio Protocol",
+    "floor": "floor: bare Protocol, asyncio",
+    "floor-uvloop": "floor: bare Protocol, uvloop",
 }
 METRIC = "calls/s"
 BASELINE = SERVERS["pyst2"]
@@ -111,7 +131,7 @@ REPLIES = {
 TABLE = tuple(get_command(name) for name in EXPECTED)
 
 
-# --- the load generator ------------------------------------------------------------------------
+# --- the load generators -----------------------------------------------------------------------
 
 
 class _Call:
@@ -136,6 +156,42 @@ def _cpu_seconds(pid: int | None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _self_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _environment(port: int) -> AGIEnvironment:
+    return AGIEnvironment.build(
+        request=f"agi://127.0.0.1:{port}/bench", channel=CHANNEL, callerid="5551234",
+        context="bench", extension="s", priority=1,
+    )
+
+
+def _pct(latencies: list[float], p: float) -> float:
+    """The ``p``-th percentile of sorted ``latencies`` (seconds), in ms."""
+    if not latencies:
+        return float("nan")
+    return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1e3
+
+
+def _summary(
+    latencies: list[float], lost: int, duration: float, server_cpu: float, generator_cpu: float
+) -> dict[str, Any]:
+    latencies.sort()
+    calls = len(latencies)
+    return {
+        "calls": calls,
+        "calls/s": calls / duration,
+        "p50 ms": _pct(latencies, 50),
+        "p99 ms": _pct(latencies, 99),
+        "lost": lost,
+        "server CPU ms/call": server_cpu / calls * 1e3 if calls else float("nan"),
+        "generator CPU ms/call": generator_cpu / calls * 1e3 if calls else float("nan"),
+        "latencies": latencies,
+    }
+
+
 def generate(
     port: int,
     *,
@@ -143,14 +199,15 @@ def generate(
     warmup: float = 0.5,
     duration: float = 3.0,
     server_pid: int | None = None,
+    max_calls: int = 0,
 ) -> dict[str, Any]:
     """Play Asterisk for ``concurrency`` callers against ``127.0.0.1:port``; returns calls/s,
-    latency percentiles, the number of calls that went wrong, and (with ``server_pid``) the
-    server's CPU time per call, over ``duration`` seconds after ``warmup``."""
-    env = AGIEnvironment.build(
-        request=f"agi://127.0.0.1:{port}/bench", channel=CHANNEL, callerid="5551234",
-        context="bench", extension="s", priority=1,
-    )
+    latency percentiles, the number of calls that went wrong, this generator's CPU time per
+    call and (with ``server_pid``) the server's, over ``duration`` seconds after ``warmup``.
+    ``max_calls`` > 0: start no more calls than that in all.
+
+    The reference generator (pyst's core); :func:`generate_c` does the same in C."""
+    env = _environment(port)
     selector = selectors.DefaultSelector()
     clock = time.perf_counter
     begin = clock()
@@ -158,9 +215,12 @@ def generate(
     end = measure_from + duration
     latencies: list[float] = []
     lost = 0
+    started = 0
     calls: set[_Call] = set()
 
     def start() -> None:
+        nonlocal started
+        started += 1
         sock = socket.create_connection(("127.0.0.1", port))
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.setblocking(False)
@@ -185,21 +245,21 @@ def generate(
                 lost += 1
             elif now < end:
                 latencies.append(now - call.started)
-        if now < end:
+        if now < end and (not max_calls or started < max_calls):
             start()
 
-    for _ in range(concurrency):
+    for _ in range(concurrency if not max_calls else min(concurrency, max_calls)):
         start()
-    cpu_start = cpu_end = float("nan")
+    cpu_start = cpu_end = own_start = own_end = float("nan")
     # After the window no new call starts; the calls in flight finish (for at most
     # DRAIN seconds) rather than being cut off, which some servers do not survive.
     drain_until = end + DRAIN
     while calls and clock() < drain_until:
         now = clock()
         if cpu_start != cpu_start and now >= measure_from:
-            cpu_start = _cpu_seconds(server_pid)
+            cpu_start, own_start = _cpu_seconds(server_pid), _self_cpu()
         if cpu_end != cpu_end and now >= end:
-            cpu_end = _cpu_seconds(server_pid)
+            cpu_end, own_end = _cpu_seconds(server_pid), _self_cpu()
         for key, _mask in selector.select(timeout=0.5):
             call = key.data
             try:
@@ -223,29 +283,80 @@ def generate(
                 elif isinstance(event, Failure):
                     call.names.append("failure")
     if cpu_end != cpu_end:
-        cpu_end = _cpu_seconds(server_pid)
+        cpu_end, own_end = _cpu_seconds(server_pid), _self_cpu()
     lost += len(calls)  # still unfinished after the drain
     for call in list(calls):
         selector.unregister(call.sock)
         call.sock.close()
     selector.close()
-    latencies.sort()
+    return _summary(latencies, lost, duration, cpu_end - cpu_start, own_end - own_start)
 
-    def pct(p: float) -> float:
-        if not latencies:
-            return float("nan")
-        return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1e3
 
-    return {
-        "calls": len(latencies),
-        "calls/s": len(latencies) / duration,
-        "p50 ms": pct(50),
-        "p99 ms": pct(99),
-        "lost": lost,
-        "server CPU ms/call": (cpu_end - cpu_start) / len(latencies) * 1e3
-        if latencies else float("nan"),
-        "latencies": latencies,
-    }
+def build_c_generator(directory: str) -> str | None:
+    """Compile ``bench/agi_loadgen.c`` with ``cc -O2`` into ``directory``; the executable's
+    path, or None (with a warning on stderr) when there is no C compiler or it fails."""
+    source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "agi_loadgen.c")
+    target = os.path.join(directory, "agi_loadgen")
+    compiler = os.environ.get("CC", "cc")
+    try:
+        subprocess.run(
+            [compiler, "-O2", "-o", target, source, "-lm"],
+            check=True, capture_output=True, timeout=120,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        detail = getattr(exc, "stderr", b"") or b""
+        sys.stderr.write(
+            f"warning: cannot build the C load generator ({exc}; "
+            f"{detail.decode(errors='replace').strip()[:200]}); "
+            "falling back to the Python one, which costs about as much CPU per call as "
+            "the servers measured: the calls/s figures will be bounded by it\n"
+        )
+        return None
+    return target
+
+
+def _c_generator_input(port: int) -> bytes:
+    """What agi_loadgen reads on stdin: the command table with each reply, then the
+    environment block, all as pyst's core writes them."""
+    lines = [f"{len(TABLE)}\n".encode()]
+    for spec in TABLE:
+        reply = REPLIES[spec.name].to_bytes("utf-8")
+        lines.append(" ".join(spec.words).encode() + b"\t" + reply)
+    conn = AGIConnection(Role.ASTERISK, commands=TABLE)
+    lines.append(conn.send(_environment(port)))
+    return b"".join(lines)
+
+
+def generate_c(
+    executable: str,
+    port: int,
+    *,
+    concurrency: int = CONCURRENCY,
+    warmup: float = 0.5,
+    duration: float = 3.0,
+    server_pid: int | None = None,
+    max_calls: int = 0,
+    cpu: int | None = None,
+) -> dict[str, Any]:
+    """:func:`generate`, done by the compiled ``agi_loadgen`` (pinned to ``cpu`` if given)."""
+    args = [
+        executable, str(port), str(concurrency), repr(warmup), repr(duration), repr(DRAIN),
+        str(server_pid or 0), str(max_calls),
+    ]
+    preexec = (lambda: os.sched_setaffinity(0, {cpu})) if cpu is not None else None
+    done = subprocess.run(
+        args, input=_c_generator_input(port), capture_output=True, check=False,
+        timeout=warmup + duration + DRAIN + 60, preexec_fn=preexec,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"agi_loadgen failed: {done.stderr.decode(errors='replace')[:300]}")
+    head, _, tail = done.stdout.decode().partition("latencies_us\n")
+    fields = dict(line.split(" ", 1) for line in head.splitlines())
+    latencies = [float(value) / 1e6 for value in tail.split()]
+    return _summary(
+        latencies, int(fields["lost"]), duration,
+        float(fields["server_cpu"]), float(fields["gen_cpu"]),
+    )
 
 
 # --- the servers (each in its own process) -----------------------------------------------------
@@ -256,9 +367,9 @@ def _announce(port: int) -> None:
     sys.stdout.flush()
 
 
-def serve_pyst() -> None:
+def serve_pyst(loop: str = "asyncio") -> None:
     from pyst.agi.aio import AsyncAGI
-    from pyst.fastagi import FastAGIServer
+    from pyst.fastagi import FastAGIServer, run
 
     server = FastAGIServer(port=0, max_calls=1000)
 
@@ -275,15 +386,19 @@ def serve_pyst() -> None:
         await agi.noop()
         await agi.hangup()
 
-    async def main() -> None:
-        await server.start()
-        _announce(server.port)
-        await asyncio.Event().wait()
-
-    asyncio.run(main())
+    run(server, loop=loop, ready=lambda running: _announce(running.port))
 
 
-def serve_panoramisk() -> None:
+def _run_on(loop: str, main: Callable[[], Any]) -> None:
+    """Run ``main()`` (a coroutine function) on a new event loop of kind ``loop``."""
+    from pyst.fastagi import new_event_loop
+
+    event_loop = new_event_loop(loop)
+    asyncio.set_event_loop(event_loop)
+    event_loop.run_until_complete(main())
+
+
+def serve_panoramisk(loop: str = "asyncio") -> None:
     from panoramisk.fast_agi import Application
 
     async def main() -> None:
@@ -294,14 +409,14 @@ def serve_panoramisk() -> None:
                 await request.send_command(line)
 
         app.add_route("bench", bench)
-        server = await asyncio.start_server(app.handler, "127.0.0.1", 0)
+        server = await asyncio.start_server(app.handler, "127.0.0.1", 0, backlog=1024)
         _announce(server.sockets[0].getsockname()[1])
         await asyncio.Event().wait()
 
-    asyncio.run(main())
+    _run_on(loop, main)
 
 
-def serve_pyst2() -> None:
+def serve_pyst2(loop: str = "") -> None:
     import socketserver
 
     import asterisk.agi as pyst2_agi  # type: ignore[import-not-found]
@@ -340,7 +455,7 @@ def serve_pyst2() -> None:
         server.serve_forever()
 
 
-def serve_pystrix() -> None:
+def serve_pystrix(loop: str = "") -> None:
     from pystrix.agi import (
         FastAGIServer,  # type: ignore[import-not-found]
         core,
@@ -364,15 +479,14 @@ def serve_pystrix() -> None:
     server.serve_forever()
 
 
-def serve_floor() -> None:
+def serve_floor(loop: str = "asyncio") -> None:
     """Not an AGI library: a bare asyncio Protocol that writes the 10 command lines and counts
     reply lines, parsing nothing. What any Python asyncio server costs here at the least."""
     lines = [line.encode() + b"\n" for line in COMMAND_LINES]
 
     class Floor(asyncio.Protocol):
         def connection_made(self, transport: asyncio.BaseTransport) -> None:
-            assert isinstance(transport, asyncio.Transport)
-            self.transport = transport
+            self.transport = cast(asyncio.Transport, transport)  # uvloop's: no subclass
             self.buffer = b""
             self.sent = -1  # -1: the environment is still coming
 
@@ -399,15 +513,16 @@ def serve_floor() -> None:
             return True
 
     async def main() -> None:
-        loop = asyncio.get_running_loop()
-        server = await loop.create_server(Floor, "127.0.0.1", 0, backlog=1024)
+        server = await asyncio.get_running_loop().create_server(
+            Floor, "127.0.0.1", 0, backlog=1024
+        )
         _announce(server.sockets[0].getsockname()[1])
         await asyncio.Event().wait()
 
-    asyncio.run(main())
+    _run_on(loop, main)
 
 
-SERVE: dict[str, Callable[[], None]] = {
+SERVE: dict[str, Callable[[str], None]] = {
     "floor": serve_floor,
     "pyst": serve_pyst,
     "panoramisk": serve_panoramisk,
@@ -416,15 +531,23 @@ SERVE: dict[str, Callable[[], None]] = {
 }
 
 
+def serve(name: str) -> None:
+    """Run server ``name`` (a key of :data:`SERVERS`: ``base`` or ``base-uvloop``)."""
+    base, _, loop = name.partition("-")
+    SERVE[base](loop or "asyncio")
+
+
 # --- the runner ----------------------------------------------------------------------------------
 
 
-def _start_server(name: str) -> tuple[subprocess.Popen[bytes], int]:
+def _start_server(name: str, cpu: int | None = None) -> tuple[subprocess.Popen[bytes], int]:
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]))
+    command = [sys.executable, "-m", "bench.fastagi_bench", "--serve", name]
+    if cpu is not None:
+        command += ["--cpu", str(cpu)]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bench.fastagi_bench", "--serve", name],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=root,
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=root,
     )
     assert proc.stdout is not None
     with selectors.DefaultSelector() as selector:
@@ -436,7 +559,7 @@ def _start_server(name: str) -> tuple[subprocess.Popen[bytes], int]:
     if not line.startswith("PORT "):
         proc.kill()
         err = proc.stderr.read().decode() if proc.stderr else ""
-        raise RuntimeError(f"the {name} server did not start: {line!r} {err}")
+        raise RuntimeError(f"the {name} server did not start: {line!r} {err.strip()[-200:]}")
     return proc, int(line.split()[1])
 
 
@@ -460,92 +583,156 @@ def _median(values: list[float]) -> float:
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
+def _cpus() -> tuple[int | None, int | None]:
+    """(server CPU, generator CPU): two different CPUs this process may use, or Nones."""
+    try:
+        usable = sorted(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return None, None
+    return (usable[0], usable[1]) if len(usable) >= 2 else (None, None)
+
+
+def _ratio_note(
+    what: str, mine: dict[str, Any] | None, theirs: dict[str, Any] | None, target: float
+) -> str | None:
+    if not mine or not theirs or not theirs["calls/s"] or not mine["server CPU ms/call"]:
+        return None
+    ratio = mine["calls/s"] / theirs["calls/s"]
+    cpu = theirs["server CPU ms/call"] / mine["server CPU ms/call"]
+    verdict = "met" if ratio >= target else "NOT met"
+    return (f"{what}: {ratio:.2f}x calls/s, {cpu:.2f}x server CPU per call (theirs / ours: "
+            f"above 1, pyst is cheaper) (target >= {target:g}x calls/s: {verdict})")
+
+
 def run(quick: bool = False) -> Table:
     """Every server, measured in interleaved rounds (the order rotates each round), so that a
     change in the load of a shared machine does not fall on one server; medians per server."""
     quick = quick or quick_mode()
     rounds, duration, warmup = (1, 1.5, 0.3) if quick else (3, 2.0, 0.4)
     rows: list[dict[str, Any]] = []
-    measured: dict[str, float] = {}
+    measured: dict[str, dict[str, Any]] = {}
     running: dict[str, tuple[subprocess.Popen[bytes], int]] = {}
     failed: dict[str, str] = {}
-    for name in SERVERS:
-        try:
-            running[name] = _start_server(name)
-        except Exception as exc:  # a peer that cannot run here is reported, not fatal
-            failed[name] = str(exc)[:60]
-    results: dict[str, list[dict[str, Any]]] = {name: [] for name in running}
+    server_cpu, generator_cpu = _cpus()
+    original_affinity = os.sched_getaffinity(0) if server_cpu is not None else None
+    load_before = os.getloadavg()
+    tmp = tempfile.TemporaryDirectory(prefix="pyst-bench-")
+    executable = build_c_generator(tmp.name)
+    cross: dict[str, dict[str, Any]] = {}
+
+    def measure(port: int, pid: int | None, **kwargs: Any) -> dict[str, Any]:
+        if executable is None:
+            return generate(port, server_pid=pid, **kwargs)
+        return generate_c(executable, port, server_pid=pid, cpu=generator_cpu, **kwargs)
+
     try:
+        if generator_cpu is not None:
+            os.sched_setaffinity(0, {generator_cpu})  # the Python generator, if it runs
+        for name in SERVERS:
+            try:
+                running[name] = _start_server(name, server_cpu)
+            except Exception as exc:  # a peer that cannot run here is reported, not fatal
+                failed[name] = str(exc)[-80:]
+        results: dict[str, list[dict[str, Any]]] = {name: [] for name in running}
         order = list(running)
         for round_ in range(rounds):
             for name in order[round_ % len(order):] + order[:round_ % len(order)]:
                 proc, port = running[name]
                 results[name].append(
-                    generate(port, warmup=warmup, duration=duration, server_pid=proc.pid)
+                    measure(port, proc.pid, warmup=warmup, duration=duration)
                 )
+        if "pyst" in running:
+            # Both generators, the same number of calls, against the same server: every call
+            # must come out good with either (the C one mirrors the Python reference).
+            proc, port = running["pyst"]
+            count = 200 if quick else 500
+            cross["python"] = generate(port, server_pid=proc.pid, warmup=0.0, duration=120.0,
+                                       max_calls=count)
+            if executable is not None:
+                cross["C"] = generate_c(executable, port, server_pid=proc.pid, warmup=0.0,
+                                        duration=120.0, max_calls=count, cpu=generator_cpu)
     finally:
         for proc, _port in running.values():
             _stop_server(proc)
+        if original_affinity is not None:
+            os.sched_setaffinity(0, original_affinity)
+        tmp.cleanup()
     for name, label in SERVERS.items():
         if name in failed:
             rows.append({"server": label, "calls/s": float("nan"), "note": failed[name]})
             continue
         runs = results[name]
         latencies = sorted(t for r in runs for t in r["latencies"])
-
-        def pct(p: float, latencies: list[float] = latencies) -> float:
-            if not latencies:
-                return float("nan")
-            return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1e3
-
-        rate = _median([r["calls/s"] for r in runs])
-        measured[name] = rate
-        rows.append({
+        summary = {
             "server": label,
             "calls": sum(r["calls"] for r in runs),
-            "calls/s": rate,
-            "p50 ms": pct(50),
-            "p99 ms": pct(99),
+            "calls/s": _median([r["calls/s"] for r in runs]),
+            "p50 ms": _pct(latencies, 50),
+            "p99 ms": _pct(latencies, 99),
             "lost": sum(r["lost"] for r in runs),
             "server CPU ms/call": _median([r["server CPU ms/call"] for r in runs]),
-        })
+            "generator CPU ms/call": _median([r["generator CPU ms/call"] for r in runs]),
+        }
+        measured[name] = summary
+        rows.append(summary)
+    load_after = os.getloadavg()
+    generator = "C (bench/agi_loadgen.c, cc -O2)" if executable else "Python (no C compiler!)"
     notes = [
         f"{CONCURRENCY} concurrent callers, 10 commands per call; {rounds} interleaved "
         f"round(s) of {duration:g} s after a {warmup:g} s warm-up, medians; latency = connect "
         f"to the script's close (all rounds).",
-        "Load generator: pyst's AGI core in the ASTERISK role on one selectors loop (this "
-        "process); each server in its own process. 'server CPU' = user+system time of the "
-        "server process per completed call (a steadier figure than calls/s on a shared "
-        "machine).",
-        "The floor row is no AGI library: the least any Python asyncio server costs here; no "
-        "server can beat it by much, so ratios above floor/peer cannot be reached.",
+        f"Load generator: {generator}, playing Asterisk as pyst's AGI core in the ASTERISK "
+        "role does; each server in its own process. 'server CPU' = user+system time of the "
+        "server process per completed call; 'generator CPU' = the generator's own.",
+        f"Pinned: server on CPU {server_cpu}, generator on CPU {generator_cpu}. Load average "
+        f"before {load_before[0]:.2f}, after {load_after[0]:.2f} (1 min; other jobs share "
+        "the machine).",
+        "The floor rows are no AGI library: the least any Python server costs here on that "
+        "event loop; no server can beat them by much.",
     ]
-    cpu = {row["server"]: row.get("server CPU ms/call") for row in rows}
-    for peer, target in TARGETS.items():
-        if measured.get(peer) and measured.get("pyst"):
-            ratio = measured["pyst"] / measured[peer]
-            verdict = "met" if ratio >= target else "NOT met"
-            line = (f"pyst.fastagi / {SERVERS[peer]}: {ratio:.2f}x calls/s "
-                    f"(target >= {target:g}x: {verdict})")
-            mine, theirs = cpu.get(SERVERS["pyst"]), cpu.get(SERVERS[peer])
-            floor = cpu.get(SERVERS["floor"])
-            if mine and theirs:
-                line += f"; {theirs / mine:.2f}x in server CPU per call"
-            if floor and theirs:
-                line += f" (the floor's: {theirs / floor:.2f}x)"
+    for gen, result in cross.items():
+        notes.append(
+            f"Cross-check, {gen} generator on pyst.fastagi: {result['calls']} good calls, "
+            f"{result['lost']} lost, of {200 if quick else 500}; generator CPU "
+            f"{result['generator CPU ms/call']:.3f} ms/call."
+        )
+    auto = "pyst-uvloop" if _uvloop_installed() else "pyst"
+    comparisons = [
+        ("like-for-like, asyncio: pyst / panoramisk", "pyst", "panoramisk", "panoramisk"),
+        ("like-for-like, uvloop: pyst / panoramisk", "pyst-uvloop", "panoramisk-uvloop",
+         "panoramisk"),
+        ("out of the box (pyst.fastagi.run's default loop vs panoramisk on asyncio): "
+         "pyst / panoramisk", auto, "panoramisk", "panoramisk"),
+        ("pyst on asyncio / pyst2 on threads", "pyst", "pyst2", "pyst2"),
+        ("pyst on uvloop / pyst2 on threads", "pyst-uvloop", "pyst2", "pyst2"),
+    ]
+    for what, mine, theirs, target in comparisons:
+        line = _ratio_note(what, measured.get(mine), measured.get(theirs), TARGETS[target])
+        if line:
             notes.append(line)
     return Table("FastAGI: calls/s and latency", rows, metric=METRIC, baseline=BASELINE,
                  notes=notes)
 
 
+def _uvloop_installed() -> bool:
+    try:
+        import uvloop  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.fastagi_bench")
-    parser.add_argument("--serve", choices=sorted(SERVE), help="run one server (internal)")
+    parser.add_argument("--serve", choices=sorted(SERVERS), help="run one server (internal)")
+    parser.add_argument("--cpu", type=int, help="pin the server to this CPU (internal)")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args(argv)
     if args.serve:
+        if args.cpu is not None:
+            os.sched_setaffinity(0, {args.cpu})  # before any thread starts: they inherit it
         signal.signal(signal.SIGTERM, lambda *a: os._exit(0))
-        SERVE[args.serve]()
+        serve(args.serve)
         return 0
     from bench import format_table
 

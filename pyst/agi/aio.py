@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable
 from typing import Protocol
 
 from pyst.agi.commands import AGICommands, AsyncRunner
@@ -34,8 +35,9 @@ _READ_SIZE = 65536
 class AsyncByteChannel(Protocol):
     """What :class:`AsyncAGI` needs to talk to Asterisk."""
 
-    async def recv(self) -> bytes:
-        """Wait for bytes; ``b""`` means the connection was closed."""
+    def recv(self) -> Awaitable[bytes]:
+        """Wait for bytes; ``b""`` means the connection was closed (a coroutine function, or
+        anything returning an awaitable such as a future)."""
 
     def send(self, data: bytes) -> None:
         """Queue ``data`` for writing; raise :class:`OSError` if the connection is broken."""

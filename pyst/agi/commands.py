@@ -33,7 +33,7 @@ from pyst.agi.exceptions import (
     AGIHangup,
     with_result,
 )
-from pyst.agi.messages import AGICommand
+from pyst.agi.messages import AGICommand, _valid_command
 from pyst.agi.quoting import quote_arg
 from pyst.agi.results import AGIResult, AGIValue, SpeechResult, digit
 from pyst.agi.session import AGISession
@@ -175,7 +175,7 @@ def _text(value: object) -> str:
 
 def _arg(value: object) -> str:
     """One argument, quoted only when it needs to be."""
-    return quote_arg(_text(value))
+    return quote_arg(value if isinstance(value, str) else str(value))  # _text(), written out
 
 
 def _quoted(value: object) -> str:
@@ -196,7 +196,11 @@ def _escape(digits: object) -> str:
 
 
 def _line(name: str, *tokens: str) -> AGICommand:
-    return AGICommand(f"{name} {' '.join(tokens)}" if tokens else name)
+    line = f"{name} {' '.join(tokens)}" if tokens else name
+    if "\n" in line or "\x00" in line or line[:1] in "fF":
+        return AGICommand(line)  # raises, or takes its long way for an empty line
+    # What AGICommand(line) builds after its checks pass; this runs for every command.
+    return _valid_command(line)
 
 
 # --- the commands ------------------------------------------------------------------------------

@@ -487,9 +487,14 @@ def _parse_tail(tail: str) -> tuple[str | None, _Extra, str | None]:
 
 def _parse_status_line(line: str) -> _Fields | None:
     """Fields of one reply line, or None when it does not start with a 3-digit code."""
-    if line[:11] == "200 result=" and line.find(" ", 11) < 0:
-        # The most common reply, "200 result=<value>" alone: what the general path gives.
-        return 200, " ", line[11:], None, (), None
+    if line[:11] == "200 result=":
+        # The most common replies, what the general path below gives for them:
+        space = line.find(" ", 11)
+        if space < 0:  # "200 result=<value>" alone
+            return 200, " ", line[11:], None, (), None
+        if line[-1] == ")" and line[space + 1] == "(":
+            # "200 result=<value> (<data>)": the data runs to the last ")" (_parse_tail).
+            return 200, " ", line[11:space], line[space + 2 : -1], (), None
     match = _STATUS_RE.fullmatch(line)
     if match is None:
         return None
@@ -779,6 +784,7 @@ class AGICommand:
         for what it raises."""
         return cls(build_command(name, *args))
 
+
     @property
     def words(self) -> list[str]:
         """The words Asterisk will read (:func:`~pyst.agi.quoting.split_args`)."""
@@ -802,6 +808,16 @@ class AGICommand:
                 f"{MAX_COMMAND_BYTES} bytes plus the newline as one command"
             )
         return data
+
+
+def _valid_command(line: str) -> AGICommand:
+    """``AGICommand(line)`` for a ``str`` the caller checked: no newline, no NUL, not empty and
+    not starting with ``f``/``F`` (so the constructor's checks would pass). Skips the
+    dataclass ``__init__`` and ``__post_init__`` calls: the command methods build one per
+    command."""
+    command = object.__new__(AGICommand)
+    command.__dict__["line"] = line
+    return command
 
 
 @dataclass(frozen=True)

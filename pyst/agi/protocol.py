@@ -267,7 +267,7 @@ class AGIConnection:
             raise ValueError(f"the AGI encoding must be ASCII-compatible: {encoding!r}")
         if max_line_length < 1 or max_block_lines < 1:
             raise ValueError("max_line_length and max_block_lines must be at least 1")
-        self._role = Role(role)
+        self._role = role if type(role) is Role else Role(role)
         self._encoding = encoding
         self._max_line = max_line_length
         self._max_block = max_block_lines
@@ -537,7 +537,32 @@ class AGIConnection:
         encoding = self._encoding
         while True:
             newline = buffer.find(b"\n", self._scan)
-            if newline >= 0 and newline - self._start <= self._max_line:
+            start = self._start
+            if (
+                self._state is State.AWAIT_REPLY
+                and newline >= 0
+                and newline - start <= self._max_line
+                and self._block is None
+                and buffer.startswith(b"200 result=", start)
+            ):
+                # The reply to nearly every command, whole in the buffer: what the general
+                # path below does for it (_consume, _reply_line, _deliver_reply), in one go.
+                try:
+                    line = buffer[start:newline].decode(encoding, "surrogateescape")
+                except ValueError:
+                    line = ""  # the general path raises the codec's complaint
+                fields = _parse_status_line(line) if line else None
+                step = self._moves.get("recv_reply")
+                if fields is not None and step is not None:
+                    if newline + 1 == len(buffer):
+                        buffer.clear()
+                        self._start = self._scan = 0
+                    else:
+                        self._consume(newline + 1)
+                    self._state, self._moves = step
+                    self._awaiting = None
+                    return AGIReply._from_wire(fields, line + "\n")
+            if newline >= 0 and newline - start <= self._max_line:
                 raw = self._consume(newline + 1)
             elif newline < 0 and len(buffer) - self._start <= self._max_line:
                 # No complete line yet (what _take_line does in that case).
