@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from pyst.config import writer
@@ -99,6 +99,8 @@ class ConfigCategory:
         variables: Iterable[Variable] = (),
         templates: Iterable[str] = (),
     ) -> None:
+        # The reader makes the categories of plain [name] lines without this call (see
+        # parser._Load.read_text): a new slot must be set there too.
         self.name = name
         self.file = file
         self.lineno = lineno
@@ -401,6 +403,10 @@ class Section(NamedTuple):
     end: int
 
 
+# Document._changed until a `+=` changes a key (the reader then sets a new frozenset).
+_NO_LINES: frozenset[int] = frozenset()
+
+
 def _key_of(name: str | None) -> str:
     return ascii_lower(name) if name is not None else ""
 
@@ -459,8 +465,8 @@ class Document:
         # `+=` changed (for any read). The document view and pyst2's Config use these instead
         # of searching and reading the text again.
         self._seen: list[tuple[int, int]] | None = None
-        self._kv: list[tuple[int, int, str, str, bool]] = []
-        self._changed: set[int] = set()
+        self._kv: Sequence[tuple[int, int, str, str, bool]] = ()
+        self._changed: frozenset[int] = _NO_LINES
 
     @classmethod
     def from_bytes(cls, data: bytes, path: str = "<string>") -> Document:

@@ -23,6 +23,7 @@ configuration that works in the simulator must work in Asterisk (and fail the sa
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import NamedTuple, Protocol
 
 from pyst.config._text import (
@@ -75,7 +76,15 @@ _SKIPPABLE = frozenset("".join(chr(i) for i in range(1, 33)) + ";")
 # ';' that does not open a block comment ('--' not followed by '-'), never matters: this search
 # jumps from newline to newline in C to the next line that may. Blanks are the bytes 1 to 0x20
 # (ast_strip() removes bytes below 0x21; a NUL ends the line, so a line with one is looked at).
-_NEXT_LINE = re.compile(r"\n(?![\x01-\x09\x0b-\x20]*(?:;(?!--(?!-))|\n))")
+# Written as alternatives that each start with a character class or a literal, so that the
+# regular expression engine rejects the usual line (a ';' comment) on its first character,
+# without entering a repeat or a lookahead; a run of spaces after the first blank is skipped by
+# the engine's fast loop for one literal character. (Unlike a lookahead, it does not stop at a
+# newline followed only by blanks at the end of the text: that last line does nothing anyway.)
+_V = r"[^;\n\x01-\x09\x0b-\x20]"  # a visible character other than ';'
+_O = r";--(?!-)"  # a block-comment opener
+_B = r"[\x01-\x09\x0b-\x20]"  # a blank
+_NEXT_LINE = re.compile(rf"\n(?:{_V}|{_O}|{_B} *+(?:{_V}|{_O}|{_B}{_B}*+(?:{_V}|{_O})))")
 # The same test for the first line of a text (nothing before it to search from).
 _SKIPPABLE_LINE = re.compile(r"[\x01-\x09\x0b-\x20]*(?:;(?!--(?!-))|\n|\Z)")
 # A line needs at least 2048 characters (of up to four bytes) to overflow Asterisk's 8190-byte
@@ -136,6 +145,7 @@ class _NoIncludes:
 
 _NO_INCLUDES = _NoIncludes()
 _new_source = tuple.__new__  # Source(...) without the Python-level __new__ of NamedTuple
+_new_object = object.__new__
 
 # Results of _Load.internal_load / text_file_load.
 _OK = 0
@@ -214,20 +224,36 @@ def _after_directive_name(body: str) -> tuple[str, str | None]:
 class _Load:
     """State of one ``ast_config_load2`` call."""
 
+    __slots__ = (
+        "categories",
+        "config",
+        "config_dir",
+        "current",
+        "diagnostics",
+        "documents",
+        "level",
+        "max_include_level",
+        "nesting",
+        "noted",
+        "resolver",
+    )
+
     def __init__(self, resolver: IncludeResolver, max_include_level: int, config_dir: str) -> None:
         self.resolver = resolver
         self.max_include_level = max_include_level
         self.config_dir = config_dir
-        self.config = ResolvedConfig()
-        self.categories = self.config.all_categories
+        # (ResolvedConfig() without its __init__: one load per file read, so it counts.)
+        self.config = config = _new_object(ResolvedConfig)
+        self.categories: list[ConfigCategory] = []
+        config.all_categories = self.categories
         self.current: ConfigCategory | None = None
         # Asterisk's include_level counter (which an invalid include never gives back) and the
         # real nesting of the file being read (1 = top level), for the diagnostics.
         self.level = 0
         self.nesting = 0
-        self.included: set[str] = set()
-        self.repeated: set[str] = set()
-        self.stray_reported: set[str] = set()
+        # What was reported or seen once: ("included", name), ("repeated", name) for
+        # #include names, ("stray", path) for files with a stray '--;'.
+        self.noted: set[tuple[str, str]] = set()
         self.diagnostics: list[Diagnostic] = []
         self.documents: dict[str, Document] = {}
 
@@ -356,9 +382,17 @@ class _Load:
         # A NUL byte ends a line early (fgets() + strlen()): such text takes the careful path.
         nul = "\x00" in text
         blanks = BLANKS
+        ascii_text = text.isascii()
+        bad_first = _BAD_FIRST
+        bad_last = _BAD_LAST
+        new_object = _new_object
+        category_class = ConfigCategory
         # Comment and blank lines are skipped by one search per line that matters, but never
         # past a line too long for the plain path: that one gets its warning (careful_line).
         long_at = _next_long_line(text, pos)
+        # Lines from careful_at on take the careful path: every line of a text with a NUL,
+        # else the long line at long_at (reading never steps over it, so `>=` is `==`).
+        careful_at = -1 if nul else long_at
         next_line = _NEXT_LINE.search
         skippable_line = _SKIPPABLE_LINE.match
         skip_block = _SKIP_BLOCK.match
@@ -381,6 +415,12 @@ class _Load:
             if depth == 0:
                 c = text[pos]
                 if c in skippable and (c == ";" or c == "\n" or skippable_line(text, pos)):
+                    if c == "\n":
+                        # An empty line, often alone before a header: stepping over it costs
+                        # less than a search.
+                        pos += 1
+                        lineno += 1
+                        continue
                     # Skip comment and blank lines at C speed (see _NEXT_LINE). (An indented
                     # line with content is only tested, not searched from.)
                     start = pos
@@ -392,7 +432,14 @@ class _Load:
                         found = None
                         start = -1
                     if start >= 0:
-                        pos = found.start() + 1 if found is not None else n
+                        if found is not None:
+                            pos = found.start() + 1
+                        elif long_at > n:
+                            # Nothing left that matters. (The line count is not needed: more
+                            # than half of a sample file is the comments after its last key.)
+                            break
+                        else:
+                            pos = n
                         if pos > long_at:
                             pos = long_at
                         lineno += count("\n", start, pos)
@@ -402,17 +449,17 @@ class _Load:
                 # Inside a block comment only lines with a ';' can change anything.
                 end = skip_block(text, pos).end()  # type: ignore[union-attr]  # always matches
                 if end != pos:
+                    if end >= n:
+                        break
                     lineno += count("\n", pos, end)
                     pos = end
-                    if pos >= n:
-                        break
             nl = find("\n", pos)
             if nl < 0:
                 nl = n
             raw = line = text[pos:nl]
             lineno += 1
             here = pos
-            if nul or pos == long_at:  # (long_at is where the next long line starts)
+            if pos >= careful_at:
                 ok, cat, depth, line = self.careful_line(
                     raw, nl < n, lineno, path, cat, depth, nest
                 )
@@ -421,6 +468,8 @@ class _Load:
                 append = cat._items.append if cat is not None else None
                 if nl + 1 > long_at:
                     long_at = _next_long_line(text, nl + 1)
+                    if not nul:
+                        careful_at = long_at
                 pos = nl + 1
                 if not line:
                     continue
@@ -446,13 +495,15 @@ class _Load:
                 # -- process_text_line --
                 name, eq, value = proc.partition("=")
                 if eq:
-                    name = name.strip(blanks)
-                    # Not a header, a directive, an escape or '+='.
-                    if name and name[0] not in "[#\\" and name[-1] != "+":
+                    # str.strip() is quicker than strip(BLANKS) and, on ASCII text, takes the
+                    # same characters but a few control characters (which send the line to the
+                    # general path, with the headers, directives, escapes and '+=').
+                    name = name.strip() if ascii_text else name.strip(blanks)
+                    if name and name[0] not in bad_first and name[-1] not in bad_last:
                         if append is None:
                             self.no_category(proc.strip(blanks), raw, lineno, path)
                             return False, cat, depth
-                        if value[:1] == ">":
+                        if value and value[0] == ">":
                             is_object = True
                             value = value[1:].strip(blanks)
                         else:
@@ -469,14 +520,28 @@ class _Load:
                             self.semicolon_in_value(path, lineno, len(proc), value)
                         continue
                 elif proc:
-                    s = proc.strip(blanks)
-                    if s[:1] == "[" and s[-1] == "]" and s.find("]") == len(s) - 1 and len(s) < 22:
+                    s = proc.strip() if ascii_text else proc.strip(blanks)
+                    if (
+                        s[:1] == "["
+                        and s[-1] == "]"
+                        and len(s) < 22
+                        and "]" not in (name := s[1:-1])
+                    ):
                         # A plain short [name] header: no options, nothing to cut (79 bytes
-                        # need at least 20 characters).
-                        cat = ConfigCategory(s[1:-1], path, lineno)
+                        # need at least 20 characters). The category is made here, as
+                        # ConfigCategory(name, path, lineno) would make it, without the call.
+                        cat = new_object(category_class)
+                        cat.name = name
+                        cat.file = path
+                        cat.lineno = lineno
+                        cat.is_template = False
+                        cat.templates = []
+                        items: list[RawVariable] = []
+                        cat._items = items
+                        cat._variables = None
                         categories.append(cat)
                         self.current = cat
-                        append = cat._items.append
+                        append = items.append
                         if seen is not None:
                             seen((lineno, here))
                         continue
@@ -597,8 +662,8 @@ class _Load:
                 if nest:
                     nest.pop()
             elif kind == "stray":
-                if path not in self.stray_reported:  # once per file: later ones say nothing new
-                    self.stray_reported.add(path)
+                if ("stray", path) not in self.noted:  # once per file: later ones say nothing new
+                    self.noted.add(("stray", path))
                     self.diag(
                         path,
                         lineno,
@@ -686,7 +751,7 @@ class _Load:
                     # The key no longer holds what its own line says (see Document._kv).
                     doc = self.documents.get(changed[2])
                     if doc is not None:
-                        doc._changed.add(changed[3])
+                        doc._changed = doc._changed | {changed[3]}
                 return True
             value = appended.strip(BLANKS)
             is_object = False
@@ -921,8 +986,9 @@ class _Load:
             target = arg[1:-1]
         if kind == "exec":
             return self.exec_directive(target, path, lineno, col)
-        if target in self.included and target not in self.repeated:
-            self.repeated.add(target)
+        noted = self.noted
+        if ("included", target) in noted and ("repeated", target) not in noted:
+            noted.add(("repeated", target))
             self.diag(
                 path,
                 lineno,
@@ -933,7 +999,7 @@ class _Load:
                 "(reported once)",
                 f"'{path}', line {lineno}:  Same File included more than once!",
             )
-        self.included.add(target)
+        noted.add(("included", target))
         result = self.internal_load(target)
         if result == _UNFOLLOWED:
             self.diag(
@@ -1226,7 +1292,7 @@ def _plain_document_lines(
     text: str,
     strip_bom: bool,
     seen: list[tuple[int, int]] | None,
-    keys: list[tuple[int, int, str, str, bool]] | None = None,
+    keys: Sequence[tuple[int, int, str, str, bool]] | None = None,
 ) -> list[DocLine] | None:
     """document_lines for text that starts outside block comments and has no NUL and no line
     over _LONG_LINE characters; None if a line changes the comment depth (the general loop
@@ -1308,7 +1374,7 @@ def document_lines(
     strip_bom: bool = True,
     *,
     seen: list[tuple[int, int]] | None = None,
-    keys: list[tuple[int, int, str, str, bool]] | None = None,
+    keys: Sequence[tuple[int, int, str, str, bool]] | None = None,
 ) -> tuple[list[DocLine], int]:
     """Every physical line of ``text`` with its kind. Returns the lines and the block-comment
     depth at the end. Lines are split at LF only (a lone CR is part of a line).
