@@ -9,8 +9,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import re
-import selectors
 import signal
 import socket
 import subprocess
@@ -43,6 +41,7 @@ from pyst.agi.aio import AsyncAGI
 from pyst.fastagi import FastAGIServer, FastAGIThread, main
 from pyst_sim.captures import load_capture
 from tests.agi.test_agi_replay import run_async
+from tests.integration._stderr import wait_for_stderr
 
 REPO = Path(__file__).resolve().parents[2]
 VANISH = object()  # a responder's answer: drop the connection without replying
@@ -709,21 +708,8 @@ def test_python_m_pyst_fastagi(tmp_path: Path) -> None:
         cwd=tmp_path, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
     )
     try:
-        assert proc.stderr is not None
-        port = None
-        buffer = b""
-        with selectors.DefaultSelector() as selector:
-            selector.register(proc.stderr, selectors.EVENT_READ)
-            deadline = time.monotonic() + 20
-            while port is None and time.monotonic() < deadline:
-                if not selector.select(deadline - time.monotonic()):
-                    break
-                chunk = os.read(proc.stderr.fileno(), 4096)
-                if not chunk:
-                    break
-                buffer += chunk
-                found = re.search(rb"on 127\.0\.0\.1:(\d+)", buffer)
-                port = int(found.group(1)) if found else None
+        found, buffer = wait_for_stderr(proc, rb"on 127\.0\.0\.1:(\d+)")
+        port = int(found.group(1)) if found else None
         assert port is not None, buffer
 
         async def call() -> AsteriskCall:

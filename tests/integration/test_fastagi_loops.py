@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
-import selectors
 import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -19,6 +16,7 @@ import pytest
 from pyst.agi import AGI
 from pyst.agi.aio import AsyncAGI
 from pyst.fastagi import LOOPS, FastAGIServer, main, new_event_loop
+from tests.integration._stderr import wait_for_stderr
 from tests.integration.test_fastagi import REPO, AsteriskCall
 
 
@@ -120,20 +118,7 @@ def test_python_m_pyst_fastagi_loop(kind: str, tmp_path: Path) -> None:
         cwd=tmp_path, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
     )
     try:
-        assert proc.stderr is not None
-        found = None
-        buffer = b""
-        with selectors.DefaultSelector() as selector:
-            selector.register(proc.stderr, selectors.EVENT_READ)
-            deadline = time.monotonic() + 20
-            while found is None and time.monotonic() < deadline:
-                if not selector.select(deadline - time.monotonic()):
-                    break
-                chunk = os.read(proc.stderr.fileno(), 4096)
-                if not chunk:
-                    break
-                buffer += chunk
-                found = re.search(rb"on 127\.0\.0\.1:(\d+) with (\w+)\.", buffer)
+        found, buffer = wait_for_stderr(proc, rb"on 127\.0\.0\.1:(\d+) with (\w+)\.")
         assert found is not None, buffer
         assert found.group(2).decode() == kind
 
