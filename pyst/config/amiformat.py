@@ -160,6 +160,34 @@ def render_listcategories(config: ResolvedConfig, match: str | None = None) -> C
 # --- whole actions ---------------------------------------------------------------------------
 
 
+def _checked_load(
+    source: ConfigSource,
+    filename: str | None,
+    live_dangerously: bool,
+    missing_is_escalated: bool = False,
+) -> LoadedConfig | ConfigActionReply:
+    """The checks every config action makes before reading (filename given, inside the config
+    directory unless ``live_dangerously``), then the load; the error reply when one fails.
+
+    ``missing_is_escalated``: a file that does not resolve is ``File requires escalated
+    privileges`` (GetConfigJSON tests ``is_restricted_file() != 0``), not ``Config file not
+    found``.
+    """
+    if not filename:
+        return _error(FILENAME_NOT_SPECIFIED)
+    restricted = 0 if live_dangerously else source.is_restricted(filename)
+    if restricted == 1 or (restricted == -1 and missing_is_escalated):
+        return _error(ESCALATED)
+    if restricted == -1:
+        return _error(NOT_FOUND)
+    loaded = source.load(filename)
+    if loaded.status is LoadStatus.MISSING:
+        return _error(NOT_FOUND)
+    if loaded.status is LoadStatus.INVALID:
+        return _error(INVALID_FORMAT)
+    return loaded
+
+
 def getconfig(
     source: ConfigSource,
     filename: str | None,
@@ -172,18 +200,9 @@ def getconfig(
 
     ``live_dangerously`` (asterisk.conf) turns off the config-directory check.
     """
-    if not filename:
-        return _error(FILENAME_NOT_SPECIFIED)
-    restricted = 0 if live_dangerously else source.is_restricted(filename)
-    if restricted == 1:
-        return _error(ESCALATED)
-    if restricted == -1:
-        return _error(NOT_FOUND)
-    loaded = source.load(filename)
-    if loaded.status is LoadStatus.MISSING:
-        return _error(NOT_FOUND)
-    if loaded.status is LoadStatus.INVALID:
-        return _error(INVALID_FORMAT)
+    loaded = _checked_load(source, filename, live_dangerously)
+    if not isinstance(loaded, LoadedConfig):
+        return loaded
     return render_getconfig(loaded.config, category, filter)
 
 
@@ -197,15 +216,9 @@ def getconfigjson(
 ) -> ConfigActionReply:
     """The full GetConfigJSON action. A missing file is reported as ``File requires escalated
     privileges``, as Asterisk does (it tests ``is_restricted_file() != 0``)."""
-    if not filename:
-        return _error(FILENAME_NOT_SPECIFIED)
-    if not live_dangerously and source.is_restricted(filename) != 0:
-        return _error(ESCALATED)
-    loaded = source.load(filename)
-    if loaded.status is LoadStatus.MISSING:
-        return _error(NOT_FOUND)
-    if loaded.status is LoadStatus.INVALID:
-        return _error(INVALID_FORMAT)
+    loaded = _checked_load(source, filename, live_dangerously, missing_is_escalated=True)
+    if not isinstance(loaded, LoadedConfig):
+        return loaded
     return render_getconfigjson(loaded.config, category, filter)
 
 
@@ -217,18 +230,9 @@ def listcategories(
     live_dangerously: bool = False,
 ) -> ConfigActionReply:
     """The full ListCategories action."""
-    if not filename:
-        return _error(FILENAME_NOT_SPECIFIED)
-    restricted = 0 if live_dangerously else source.is_restricted(filename)
-    if restricted == 1:
-        return _error(ESCALATED)
-    if restricted == -1:
-        return _error(NOT_FOUND)
-    loaded = source.load(filename)
-    if loaded.status is LoadStatus.MISSING:
-        return _error(NOT_FOUND)
-    if loaded.status is LoadStatus.INVALID:
-        return _error(INVALID_FORMAT)
+    loaded = _checked_load(source, filename, live_dangerously)
+    if not isinstance(loaded, LoadedConfig):
+        return loaded
     return render_listcategories(loaded.config, match)
 
 

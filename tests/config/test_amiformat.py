@@ -105,6 +105,21 @@ def test_getconfig_errors() -> None:
     )
 
 
+def test_the_three_actions_check_before_loading() -> None:
+    src = source()
+    # A name that does not resolve: GetConfig and ListCategories say "not found", GetConfigJSON
+    # "escalated privileges" (Asterisk tests is_restricted_file() != 0 there).
+    assert getconfig(src, "nope.conf").message == NOT_FOUND
+    assert listcategories(src, "nope.conf").message == NOT_FOUND
+    assert getconfigjson(src, "nope.conf").message == ESCALATED
+    for action in (getconfig, getconfigjson, listcategories):
+        assert action(src, None).message == FILENAME_NOT_SPECIFIED
+        assert action(src, "broken.conf").message == INVALID_FORMAT
+        assert action(src, "sub").message == NOT_FOUND  # resolves, does not load
+        outside = MemoryLoader({"/tmp/x.conf": "[x]\n"})
+        assert action(outside, "/tmp/x.conf").message == ESCALATED
+
+
 def test_live_dangerously_skips_the_directory_check() -> None:
     outside = MemoryLoader({"/tmp/x.conf": "[x]\n"})
     assert getconfig(outside, "/tmp/x.conf", live_dangerously=True).success
