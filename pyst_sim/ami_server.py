@@ -522,7 +522,7 @@ class AMISession(asyncio.Protocol):
                 raw = item._raw
                 if (
                     direct and raw and kind in _DIRECT
-                    and b"\0" not in raw and raw.count(b"\n") == raw.count(b"\r\n")
+                    and 0 not in raw and raw.count(b"\n") == raw.count(b"\r\n")
                 ):
                     # A response or event over CRLF wire bytes (a Ping reply...): what
                     # conn.send() would return (the same bytes, no state change in OPEN).

@@ -622,7 +622,7 @@ class Message:
     def _raw_to_bytes(raw: bytes, eol: str) -> bytes:
         # A message read from the wire is written back line for line, so blanks that
         # Asterisk's reader would skip (indented Output lines...) survive a round trip.
-        if b"\0" in raw:
+        if 0 in raw:  # (a NUL byte; an int needle is a plain memchr, see protocol.py)
             raise LocalProtocolError(f"cannot send {raw[:80]!r}...: it holds a NUL")
         if not raw:
             return eol.encode()

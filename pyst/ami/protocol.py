@@ -326,11 +326,14 @@ class AMIConnection:
             # segment. When the chunk is exactly one block that _server_block() would take
             # (it fits Asterisk's buffer, at most 128 lines, no NUL, no bare-LF empty line,
             # no empty first line), parse it straight from the chunk: no buffering, no scan.
+            # (`0 in data` and find() rather than `b"..." in data`: CPython's bytes
+            # __contains__ first tries the needle as an int and builds, then drops, a
+            # TypeError for a bytes needle: ~2k instructions per test on this path.)
             n = len(data)
             if (
                 n < ASTERISK_INPUT_BUFFER and data[0] > 13 and data.endswith(b"\r\n\r\n")
-                and data.find(b"\n\r\n") == n - 3 and b"\n\n" not in data
-                and b"\0" not in data and data.count(b"\n") <= ASTERISK_MAX_HEADERS + 1
+                and data.find(b"\n\r\n") == n - 3 and data.find(b"\n\n") < 0
+                and 0 not in data and data.count(b"\n") <= ASTERISK_MAX_HEADERS + 1
             ):
                 # A message over its wire bytes, split into fields on first use (the same
                 # _parse_text() of the same decoded text). _emit() without the table: an
@@ -718,7 +721,7 @@ class AMIConnection:
         else:
             return 0
         block = buf[pos:end]  # a bytearray copy; decoded as such, no second copy to bytes
-        if b"\0" in block or block.count(b"\n") >= ASTERISK_MAX_HEADERS:
+        if 0 in block or block.count(b"\n") >= ASTERISK_MAX_HEADERS:
             return 0
         if len(block) > ASTERISK_INPUT_BUFFER - 1 and max(
             map(len, block.split(b"\n"))

@@ -179,7 +179,7 @@ class FastAGIRunner:
             pending += data
             # One command at a time, so each gets its own AGIExecStart/AGIExecEnd pair with
             # its effects in between.
-            while b"\n" in pending and not agi.finished:
+            while pending.find(b"\n") >= 0 and not agi.finished:
                 line, _, pending = pending.partition(b"\n")
                 await self._command(engine, chan, sim, agi, line + b"\n", writer)
         agi.finalize()
