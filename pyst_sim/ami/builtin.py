@@ -130,6 +130,13 @@ def _or_unknown(text: str) -> str:
     return text or "<unknown>"
 
 
+def _timeval_now() -> str:
+    """The wall clock as Asterisk prints a timeval (``%ld.%06lu``: microseconds truncated, not
+    rounded), from integer nanoseconds: a float format costs a Ping 7% of its instructions."""
+    ns = str(time.time_ns())
+    return f"{ns[:-9]}.{ns[-9:-3]}"
+
+
 def _tv(when: float) -> str:
     # Security events' EventTV/SessionTV: 2026-11-28T21:42:49.155+0000 (UTC, milliseconds).
     stamp = datetime.fromtimestamp(when, timezone.utc)
@@ -353,7 +360,7 @@ class BuiltinPBX:
             action_id = parts[1][1] or None  # the usual layout: the first ActionID
         else:
             action_id = action.action_id
-        now = f"{time.time():.6f}"
+        now = _timeval_now()
         if action_id is None or ("\n" not in action_id and "\0" not in action_id):
             # The reply as Asterisk writes it, as a message over its wire bytes: the server
             # writes those bytes as they are, with no serialising (the hot path of Ping).

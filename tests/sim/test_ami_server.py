@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import re
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -469,9 +470,13 @@ def test_core_actions_and_listcommands(conf: Path) -> None:
     async def _(server: FakeAMIServer) -> None:
         c = Client(server)
         await c.login()
+        before = time.time_ns() // 1000
         ping = await c.one("Ping", ActionID="p")
+        after = time.time_ns() // 1000
         assert [n for n, _ in ping.fields] == ["Response", "ActionID", "Ping", "Timestamp"]
+        # Asterisk's %ld.%06lu of a timeval: whole microseconds, taken while answering.
         assert re.fullmatch(r"\d+\.\d{6}", ping["Timestamp"])
+        assert before <= int(ping["Timestamp"].replace(".", "")) <= after
         settings = await c.one("CoreSettings")
         assert settings["AMIversion"] == "11.0.0" and settings["AsteriskVersion"] == "22.10.1"
         status = await c.one("CoreStatus")
