@@ -62,6 +62,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeAlias, TypeVar, cast
 
 from pyst import agitb
+from pyst.agi._threads import blocking_twin, run_in_thread
 from pyst.agi.agi import AGI
 from pyst.agi.aio import AsyncAGI
 from pyst.agi.exceptions import AGIHangup
@@ -772,38 +773,9 @@ class FastAGIServer:
     async def _run_blocking(
         self, handler: Callable[..., Any], agi: AsyncAGI, protocol: _CallProtocol
     ) -> None:
-        loop = self._loop_or_raise()
-        done: asyncio.Future[None] = loop.create_future()
-        channel = protocol.thread_channel()
-        blocking = AGI(
-            channel=channel,
-            connection=agi.connection,
-            sighup=False,
-            exit_on_hangup=agi.exit_on_hangup,
-            encoding=agi.encoding,
-        )
-        blocking.request = agi.request
-
-        def settle(error: BaseException | None) -> None:
-            if done.done():
-                return
-            if error is None:
-                done.set_result(None)
-            else:
-                done.set_exception(error)
-
-        def job() -> None:
-            error: BaseException | None = None
-            try:
-                handler(blocking)
-            except BaseException as exc:  # reported in the loop thread
-                error = exc
-            with contextlib.suppress(RuntimeError):  # the loop is gone: nobody waits
-                loop.call_soon_threadsafe(settle, error)
-
-        self._pool.submit(job)
+        blocking = blocking_twin(agi, protocol.thread_channel())
         try:
-            await done
+            await run_in_thread(self._pool.submit, functools.partial(handler, blocking))
         except asyncio.CancelledError:
             # Timed out or the server stops: cut the thread off; its next command raises.
             protocol.abort()

@@ -43,6 +43,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeAlias
 
+from pyst.agi._threads import blocking_twin, run_in_thread
 from pyst.agi.agi import AGI
 from pyst.agi.aio import AsyncAGI
 from pyst.agi.exceptions import AGIHangup
@@ -435,37 +436,14 @@ class AsyncAGIServer:
             logger.debug("ASYNCAGI BREAK on %s not sent: %r", session.channel, exc)
 
     async def _run_blocking(self, agi: AsyncAGI, session: AsyncAGIChannel) -> None:
-        loop = asyncio.get_running_loop()
-        done: asyncio.Future[None] = loop.create_future()
-        blocking = AGI(
-            channel=_ThreadBridge(session, loop),
-            connection=agi.connection,
-            sighup=False,
-            exit_on_hangup=agi.exit_on_hangup,
-            encoding=agi.encoding,
-        )
-        blocking.request = agi.request
+        blocking = blocking_twin(agi, _ThreadBridge(session, asyncio.get_running_loop()))
 
-        def settle(error: BaseException | None) -> None:
-            if done.done():
-                return
-            if error is None:
-                done.set_result(None)
-            else:
-                done.set_exception(error)
+        def start(job: Callable[[], None]) -> None:
+            name = f"pyst-asyncagi-{session.channel}"
+            threading.Thread(target=job, name=name, daemon=True).start()
 
-        def job() -> None:
-            error: BaseException | None = None
-            try:
-                self.handler(blocking)  # type: ignore[arg-type]
-            except BaseException as exc:  # reported in the loop
-                error = exc
-            with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(settle, error)
-
-        threading.Thread(target=job, name=f"pyst-asyncagi-{session.channel}", daemon=True).start()
         try:
-            await done
+            await run_in_thread(start, functools.partial(self.handler, blocking))  # type: ignore[arg-type]
         except asyncio.CancelledError:
             session.end("cancelled")
             raise
