@@ -32,14 +32,12 @@ from pyst.agi.commands import AGICommands, SyncRunner
 from pyst.agi.messages import DEFAULT_ENCODING, AGICommand
 from pyst.agi.protocol import DEFAULT_MAX_LINE_LENGTH, NEED_DATA, AGIConnection, Event
 from pyst.agi.results import AGIResult
+from pyst.agi.session import command_line
 
 __all__ = ["AGI", "ByteChannel"]
 
 logger = logging.getLogger(__name__)
 
-# pyst2 stripped commands with str.strip(); only ASCII blanks here, so that a value ending in
-# another Unicode space is not cut.
-_BLANKS = " \t\r\n"
 _SignalHandler = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None
 
 
@@ -257,13 +255,7 @@ class AGI(SyncRunner, AGICommands):
             AGIEOFHangup: Asterisk already closed the connection.
             LocalProtocolError: the line holds a newline or NUL, or a reply is still due.
         """
-        if not isinstance(command, AGICommand):
-            # pyst2: '%s %s' % (command.strip(), ' '.join(map(str, args))), stripped again.
-            words = " ".join(map(str, args))
-            command = AGICommand(f"{command.strip(_BLANKS)} {words}".strip(_BLANKS))
-        elif args:
-            raise TypeError("send_command(AGICommand) takes no further arguments")
-        data = self._command_bytes(command)
+        data = self._command_bytes(command_line(command, args, "send_command"))
         try:
             self._channel.send(data)
         except OSError as exc:

@@ -23,12 +23,12 @@ from pyst.agi.commands import AGICommands, AsyncRunner
 from pyst.agi.messages import DEFAULT_ENCODING, AGICommand, AGIEnvironment, AGIReply
 from pyst.agi.protocol import DEFAULT_MAX_LINE_LENGTH, NEED_DATA, AGIConnection, Event
 from pyst.agi.results import AGIResult
+from pyst.agi.session import command_line
 
 __all__ = ["AsyncAGI", "AsyncByteChannel", "StreamChannel"]
 
 logger = logging.getLogger(__name__)
 
-_BLANKS = " \t\r\n"
 _READ_SIZE = 65536
 
 
@@ -143,12 +143,7 @@ class AsyncAGI(AsyncRunner, AGICommands):
             AGISIGPIPEHangup: the connection is broken. AGIEOFHangup: it is closed.
             LocalProtocolError: a newline or NUL in the line, or a reply is still due.
         """
-        if not isinstance(command, AGICommand):
-            words = " ".join(map(str, args))
-            command = AGICommand(f"{command.strip(_BLANKS)} {words}".strip(_BLANKS))
-        elif args:
-            raise TypeError("send_command(AGICommand) takes no further arguments")
-        data = self._command_bytes(command)
+        data = self._command_bytes(command_line(command, args, "send_command"))
         try:
             self.channel.send(data)
         except OSError as exc:
@@ -186,14 +181,8 @@ class AsyncAGI(AsyncRunner, AGICommands):
             or self._broken
         ):
             self.test_hangup()
-        if type(command) is not AGICommand:
-            if not isinstance(command, AGICommand):
-                words = " ".join(map(str, args))
-                command = AGICommand(f"{command.strip(_BLANKS)} {words}".strip(_BLANKS))
-            elif args:
-                raise TypeError("execute(AGICommand) takes no further arguments")
-        elif args:
-            raise TypeError("execute(AGICommand) takes no further arguments")
+        if type(command) is not AGICommand or args:  # (the command methods pass AGICommands)
+            command = command_line(command, args, "execute")
         data = self._command_bytes(command)
         channel = self.channel
         try:

@@ -60,9 +60,25 @@ from pyst.agi.messages import (
 from pyst.agi.protocol import DEFAULT_MAX_LINE_LENGTH, AGIConnection, Event, Role, State
 from pyst.agi.results import AGIResult, reply_error
 
-__all__ = ["AGISession", "FastAGIRequest", "pyst2_env"]
+__all__ = ["AGISession", "FastAGIRequest", "command_line", "pyst2_env"]
 
 logger = logging.getLogger(__name__)
+
+# pyst2 stripped commands with str.strip(); only ASCII blanks here, so that a value ending in
+# another Unicode space is not cut.
+_BLANKS = " \t\r\n"
+
+
+def command_line(command: str | AGICommand, args: tuple[object, ...], method: str) -> AGICommand:
+    """What pyst2's ``send_command``/``execute`` sent: ``command`` and ``args`` joined by single
+    spaces, **not quoted**, outer whitespace stripped ('%s %s' % (command.strip(), ' '.join(
+    map(str, args))), stripped again); an :class:`AGICommand` as it is, with no ``args``."""
+    if not isinstance(command, AGICommand):
+        words = " ".join(map(str, args))
+        return AGICommand(f"{command.strip(_BLANKS)} {words}".strip(_BLANKS))
+    if args:
+        raise TypeError(f"{method}(AGICommand) takes no further arguments")
+    return command
 
 
 def pyst2_env(environment: AGIEnvironment) -> dict[str, str]:

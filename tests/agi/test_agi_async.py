@@ -58,8 +58,10 @@ def test_low_level_calls() -> None:
         assert await agi.execute(AGICommand("VERBOSE hi 1")) == {"result": ("1", "")}
         with pytest.raises(AGIAppError):
             await agi.execute("EXEC", "Nope")
-        with pytest.raises(TypeError):
+        with pytest.raises(TypeError, match=r"^send_command\(AGICommand\) takes no further"):
             await agi.send_command(AGICommand("NOOP"), "extra")
+        with pytest.raises(TypeError, match=r"^execute\(AGICommand\) takes no further"):
+            await agi.execute(AGICommand("NOOP"), "extra")
         with pytest.raises(LocalProtocolError):
             await agi.send_command("VERBOSE", '"a\nb"')
         return wire
