@@ -61,7 +61,7 @@ from pyst_sim.ami.perms import (
     strings_to_mask,
 )
 from pyst_sim.state.channels import Channel
-from pyst_sim.state.queues import AddResult, QueueMember, RemoveResult
+from pyst_sim.state.queues import AddResult, Queue, QueueMember, RemoveResult
 
 if TYPE_CHECKING:
     from pyst_sim.ami_server import AMISession, FakeAMIServer, Reply
@@ -804,77 +804,80 @@ class BuiltinPBX:
             ("Wrapuptime", str(m.wrapuptime)),
         ]
 
-    def queuestatus(self, session: AMISession, action: Action) -> Any:
+    def _queue_list(
+        self,
+        action: Action,
+        ack: str,
+        complete: str,
+        rows: Callable[[Queue, float, list[tuple[str, str]]], list[Event]],
+    ) -> list[Any]:
+        """A queue list reply (QueueStatus, QueueSummary): the ack, ``rows(queue, now, tail)``
+        for each queue the ``Queue`` header selects (all without it; ``tail`` is the ActionID
+        line app_queue writes last in each event), then the complete event."""
         wanted = action.get("Queue") or ""
-        member_filter = action.get("Member") or ""
         aid = action.action_id
         tail = [("ActionID", aid)] if aid else []
-        out: list[Any] = [make_list_ack(action, "Queue status will follow")]
-        items = 0
+        out: list[Any] = [make_list_ack(action, ack)]
         now = self.pbx.clock()
         with self.pbx.queues.lock:
             for q in self.pbx.queues:
-                if wanted and q.name != wanted:
-                    continue
-                out.append(Event.make("QueueParams", [
-                    ("Queue", q.name), ("Max", q.maxlen), ("Strategy", q.strategy),
-                    ("Calls", len(q.entries)), ("Holdtime", q.holdtime),
-                    ("TalkTime", q.talktime), ("Completed", q.completed),
-                    ("Abandoned", q.abandoned), ("ServiceLevel", q.servicelevel),
-                    ("ServicelevelPerf", "0.0"), ("ServicelevelPerf2", "0.0"),
-                    ("Weight", q.weight), *tail,
-                ]))
-                items += 1
-                for m in q.members:
-                    if member_filter and member_filter not in (m.interface, m.membername):
-                        continue
-                    out.append(Event.make("QueueMember", [
-                        ("Queue", q.name), ("Name", m.membername), ("Location", m.interface),
-                        ("StateInterface", m.state_interface),
-                        ("Membership", "dynamic" if m.dynamic else "static"),
-                        ("Penalty", m.penalty), ("CallsTaken", m.calls_taken),
-                        ("LastCall", m.last_call), ("LastPause", m.last_pause),
-                        ("LoginTime", m.login_time), ("InCall", int(m.in_call)),
-                        ("Status", m.status), ("Paused", int(m.paused)),
-                        ("PausedReason", m.paused_reason), ("Wrapuptime", m.wrapuptime),
-                        *tail,
-                    ]))
-                    items += 1
-                for pos, e in enumerate(q.entries, 1):
-                    out.append(Event.make("QueueEntry", [
-                        ("Queue", q.name), ("Position", pos), ("Channel", e.channel),
-                        ("Uniqueid", e.uniqueid), ("CallerIDNum", e.callerid_num or "unknown"),
-                        ("CallerIDName", e.callerid_name or "unknown"),
-                        ("ConnectedLineNum", e.connected_num or "unknown"),
-                        ("ConnectedLineName", e.connected_name or "unknown"),
-                        ("Wait", int(now - e.joined)), ("Priority", e.priority), *tail,
-                    ]))
-                    items += 1
-        out.append(make_list_complete(action, "QueueStatusComplete", items))
+                if not wanted or q.name == wanted:
+                    out.extend(rows(q, now, tail))
+        out.append(make_list_complete(action, complete, len(out) - 1))
         return out
 
-    def queuesummary(self, session: AMISession, action: Action) -> Any:
-        wanted = action.get("Queue") or ""
-        aid = action.action_id
-        tail = [("ActionID", aid)] if aid else []
-        out: list[Any] = [make_list_ack(action, "Queue summary will follow")]
-        items = 0
-        now = self.pbx.clock()
-        with self.pbx.queues.lock:
-            for q in self.pbx.queues:
-                if wanted and q.name != wanted:
+    def queuestatus(self, session: AMISession, action: Action) -> Any:
+        member_filter = action.get("Member") or ""
+
+        def rows(q: Queue, now: float, tail: list[tuple[str, str]]) -> list[Event]:
+            out = [Event.make("QueueParams", [
+                ("Queue", q.name), ("Max", q.maxlen), ("Strategy", q.strategy),
+                ("Calls", len(q.entries)), ("Holdtime", q.holdtime),
+                ("TalkTime", q.talktime), ("Completed", q.completed),
+                ("Abandoned", q.abandoned), ("ServiceLevel", q.servicelevel),
+                ("ServicelevelPerf", "0.0"), ("ServicelevelPerf2", "0.0"),
+                ("Weight", q.weight), *tail,
+            ])]
+            for m in q.members:
+                if member_filter and member_filter not in (m.interface, m.membername):
                     continue
-                logged_in = len(q.members)
-                available = sum(1 for m in q.members if not m.paused and not m.in_call)
-                longest = max((int(now - e.joined) for e in q.entries), default=0)
-                out.append(Event.make("QueueSummary", [
-                    ("Queue", q.name), ("LoggedIn", logged_in), ("Available", available),
-                    ("Callers", len(q.entries)), ("HoldTime", q.holdtime),
-                    ("TalkTime", q.talktime), ("LongestHoldTime", longest), *tail,
+                out.append(Event.make("QueueMember", [
+                    ("Queue", q.name), ("Name", m.membername), ("Location", m.interface),
+                    ("StateInterface", m.state_interface),
+                    ("Membership", "dynamic" if m.dynamic else "static"),
+                    ("Penalty", m.penalty), ("CallsTaken", m.calls_taken),
+                    ("LastCall", m.last_call), ("LastPause", m.last_pause),
+                    ("LoginTime", m.login_time), ("InCall", int(m.in_call)),
+                    ("Status", m.status), ("Paused", int(m.paused)),
+                    ("PausedReason", m.paused_reason), ("Wrapuptime", m.wrapuptime),
+                    *tail,
                 ]))
-                items += 1
-        out.append(make_list_complete(action, "QueueSummaryComplete", items))
-        return out
+            for pos, e in enumerate(q.entries, 1):
+                out.append(Event.make("QueueEntry", [
+                    ("Queue", q.name), ("Position", pos), ("Channel", e.channel),
+                    ("Uniqueid", e.uniqueid), ("CallerIDNum", e.callerid_num or "unknown"),
+                    ("CallerIDName", e.callerid_name or "unknown"),
+                    ("ConnectedLineNum", e.connected_num or "unknown"),
+                    ("ConnectedLineName", e.connected_name or "unknown"),
+                    ("Wait", int(now - e.joined)), ("Priority", e.priority), *tail,
+                ]))
+            return out
+
+        return self._queue_list(action, "Queue status will follow", "QueueStatusComplete", rows)
+
+    def queuesummary(self, session: AMISession, action: Action) -> Any:
+        def rows(q: Queue, now: float, tail: list[tuple[str, str]]) -> list[Event]:
+            available = sum(1 for m in q.members if not m.paused and not m.in_call)
+            longest = max((int(now - e.joined) for e in q.entries), default=0)
+            return [Event.make("QueueSummary", [
+                ("Queue", q.name), ("LoggedIn", len(q.members)), ("Available", available),
+                ("Callers", len(q.entries)), ("HoldTime", q.holdtime),
+                ("TalkTime", q.talktime), ("LongestHoldTime", longest), *tail,
+            ])]
+
+        return self._queue_list(
+            action, "Queue summary will follow", "QueueSummaryComplete", rows
+        )
 
     def queueadd(self, session: AMISession, action: Action) -> Any:
         queue_name = action.get("Queue") or ""

@@ -729,6 +729,7 @@ def test_queue_actions(conf: Path) -> None:
                                             "QueueStatusComplete"]
         assert status[1].fields[-1] == ("ActionID", "q")
         assert status[2]["Name"] == "Agent 100" and status[2]["Membership"] == "static"
+        assert status[-1]["ListItems"] == "2"  # the events between the ack and the complete
         added = await c.one("QueueAdd", Queue="support", Interface="PJSIP/200",
                             MemberName="Bob")
         assert added["Message"] == "Added interface to queue"
@@ -741,6 +742,7 @@ def test_queue_actions(conf: Path) -> None:
         assert paused["Message"] == "Interface paused successfully"
         summary = await c.ask("QueueSummary", 3)
         assert summary[1]["LoggedIn"] == "2" and summary[1]["Available"] == "1"
+        assert summary[-1]["ListItems"] == "1"
         assert (await c.one("QueueRemove", Queue="support",
                             Interface="Local/100@members/n"))["Message"] == "Member not dynamic"
         assert (await c.one("QueueRemove", Queue="support", Interface="PJSIP/200"))[
