@@ -197,6 +197,9 @@ _RAW = len(_KINDS)
 _flatten = itertools.chain.from_iterable
 # What the server role may send once open, besides ConnectionClosed (pyst.ami.protocol _SEND).
 _DIRECT = frozenset({Response, Event})
+# State.OPEN looked up once: in 3.11 a class attribute of an Enum goes through EnumType's
+# __getattr__ hook, a cost on every answered action.
+_OPEN = State.OPEN
 
 
 def _pack(out: list[Any], item: Any) -> None:
@@ -513,8 +516,10 @@ class AMISession(asyncio.Protocol):
         """Perform reply items up to the first :class:`Delay`; returns the items left (from
         that Delay on), or None when all were done."""
         out = self._out
-        direct = self.conn.our_state is State.OPEN
-        for index, item in enumerate(items):
+        direct = self.conn.our_state is _OPEN
+        index = -1  # (a counter, not enumerate(): one object less per answered action)
+        for item in items:
+            index += 1
             kind = type(item)
             if kind in _DIRECT or isinstance(item, Message):
                 if self.closed:
