@@ -79,14 +79,22 @@ def test_pyst2(fake: ThreadedFakeAMIServer) -> None:
         unknown = m.send_action({"Action": "NoSuchAction"})
         assert unknown.get_header("Response") == "Error"
         assert "Invalid/unknown command" in unknown.get_header("Message")
-        bye = m.logoff()
-        assert bye.get_header("Response") == "Goodbye"
+        # pyst2 defect M3 (PYST2.md section 7, its issue #50): the server closes after Goodbye,
+        # pyst2's reader thread then closes the socket file, and send_action's flush() after
+        # the write can find it closed: ValueError, though the Logoff went out and was answered
+        # (real Asterisk triggers it too). Then the answer is checked on the server's side.
+        try:
+            bye = m.logoff()
+        except ValueError:
+            bye = None
+        if bye is not None:
+            assert bye.get_header("Response") == "Goodbye"
+        logoffs = [x.response for x in fake.log if x.action.name == "Logoff"]
+        assert [r["Response"] for r in logoffs if r is not None] == ["Goodbye"]
         # The server closes after Goodbye; pyst2's close() would log off again while it
-        # still thinks it is connected (as with a real Asterisk), so wait for it to notice.
-        for _ in range(500):
-            if not m.connected():
-                break
-            threading.Event().wait(0.01)
+        # still thinks it is connected (as with a real Asterisk), so wait for it to notice:
+        # its message thread ends once its reader has seen the end of the connection.
+        m.message_thread.join(TIMEOUT)
         assert not m.connected()
     finally:
         m.close()
