@@ -390,12 +390,13 @@ def _fresh_item(name: str, value: str, number: int, is_object: bool) -> Item:
     return item
 
 
-def _line_at(text: str, start: int, number: int) -> str:
-    """The text of line ``number``, which the reader saw start at ``start`` (after a BOM)."""
+def _line_at(text: str, noted: dict[int, str], number: int) -> str:
+    """The text of line ``number``, as the reader noted it (line 1 from the text: the reader
+    noted it without a BOM)."""
     if number == 1:
-        start = 0
-    end = text.find("\n", start)
-    return text[start:] if end < 0 else text[start:end]
+        end = text.find("\n")
+        return text if end < 0 else text[:end]
+    return noted[number]
 
 
 def _plain_line(raw: str, number: int, depth: int) -> Line:
@@ -434,9 +435,9 @@ class _LazyLines:
 
     __slots__ = ("_bom", "_cache", "_headers", "_looked", "_parts", "_raws", "_text")
 
-    def __init__(self, text: str, looked: dict[int, int], bom: bool) -> None:
+    def __init__(self, text: str, looked: dict[int, str], bom: bool) -> None:
         self._text = text
-        self._looked = looked  # the numbers of the lines the reader looked at (-> offsets)
+        self._looked = looked  # the numbers of the lines the reader looked at (-> their text)
         self._bom = bom
         self._raws: list[str] | None = None
         self._parts: dict[int, tuple[LineKind, str | None, str | None, str | None]] = {}
@@ -636,9 +637,9 @@ class Config:
         self._own_items = {}
         text = doc.original_text
         bom = doc.strip_bom
-        # The lines the reader looked at (line number -> offset), if it noted them: only those
-        # can be headers or keys, and they all start at comment depth 0.
-        starts: dict[int, int] = {}
+        # The lines the reader looked at (line number -> line text), if it noted them: only
+        # those can be headers or keys, and they all start at comment depth 0.
+        starts: dict[int, str] = {}
         plain_keys: set[int] = set()
         if doc._seen is not None:
             starts = dict(doc._seen)
@@ -661,7 +662,7 @@ class Config:
                 number = resolved.lineno
                 category = headers.get(number)
                 if category is None and number in starts:
-                    category = self._header(_line_at(text, starts[number], number), number, bom)
+                    category = self._header(_line_at(text, starts, number), number, bom)
                     if category is not None:
                         headers[number] = category
                         category._comments = None
@@ -678,7 +679,7 @@ class Config:
                 if file == path and not inherited:
                     item = own_items.get(number)
                     if item is None and number in starts:
-                        raw = _line_at(text, starts[number], number)
+                        raw = _line_at(text, starts, number)
                         if number in plain_keys and ";" not in raw:
                             item = _key_item(raw, number, name, value, is_object)
                         else:

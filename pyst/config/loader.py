@@ -44,7 +44,7 @@ from pyst.config.parser import (
     MAX_INCLUDE_LEVEL,
     ExecResult,
     Source,
-    read_config,
+    _read,
 )
 from pyst.config.parser import (
     parse_text as _parse_text,
@@ -65,6 +65,8 @@ DEFAULT_CONFIG_DIR = "/etc/asterisk"
 logger = logging.getLogger(__name__)
 
 _new_source = tuple.__new__
+_S_IFMT = 0o170000  # stat.S_IFMT(mode) is mode & this
+_S_IFREG = stat.S_IFREG
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
@@ -170,7 +172,7 @@ class _FileResolver:
         return name if name.startswith("/") else f"{self.config_dir}/{name}"
 
     def expand(self, name: str) -> list[Source] | None:
-        pattern = name if name.startswith("/") else f"{self.config_dir}/{name}"
+        pattern = name if name and name[0] == "/" else f"{self.config_dir}/{name}"
         sources: list[Source] = []
         if "{" in pattern or "*" in pattern or "?" in pattern or "[" in pattern:
             paths = _glob_paths(pattern, os.path.lexists, _glob.glob)
@@ -186,11 +188,12 @@ class _FileResolver:
                 continue
             try:
                 info = os.fstat(fd)
-                if not stat.S_ISREG(info.st_mode):
+                if info.st_mode & _S_IFMT != _S_IFREG:  # stat.S_ISREG(), without its call
                     sources.append(Source(path, None))
                     continue
-                data = os.read(fd, info.st_size + 1)
-                if len(data) > info.st_size:  # the file grew since fstat()
+                size = info.st_size
+                data = os.read(fd, size + 1)
+                if len(data) > size:  # the file grew since fstat()
                     chunks = [data]
                     while chunks[-1]:
                         chunks.append(os.read(fd, 65536))
@@ -258,11 +261,9 @@ class ConfigLoader:
         Never raises for bad content or a missing file: see ``status`` and ``diagnostics``, or
         call ``raise_for_status()``.
         """
-        return read_config(
-            os.fspath(filename),
-            self._resolver,
-            max_include_level=self.max_include_level,
-            config_dir=self.config_dir,
+        # (read_config without its own call: a file read is mostly fixed costs like this.)
+        return _read(
+            self._resolver, self.max_include_level, self.config_dir, os.fspath(filename), None
         )
 
     def load_text(self, text: str, filename: str = "<string>") -> LoadedConfig:
@@ -368,12 +369,7 @@ class MemoryLoader:
 
     def load(self, filename: str) -> LoadedConfig:
         """Read ``filename`` and its includes from the dict (see :meth:`ConfigLoader.load`)."""
-        return read_config(
-            filename,
-            self._resolver,
-            max_include_level=self.max_include_level,
-            config_dir=self.config_dir,
-        )
+        return _read(self._resolver, self.max_include_level, self.config_dir, filename, None)
 
     def load_text(self, text: str, filename: str = "<string>") -> LoadedConfig:
         """Read ``text``; its includes come from the dict."""

@@ -448,11 +448,16 @@ class Document:
         initial_depth: int = 0,
         strip_bom: bool = True,
     ) -> None:
+        self._setup(text, path, initial_depth, strip_bom)
+
+    def _setup(self, text: str, path: str, initial_depth: int, strip_bom: bool) -> None:
+        # The constructor's work. The reader calls it on object.__new__(Document): a call of
+        # the class with keyword arguments costs more than the rest of reading a short file.
         self.path = path
         self.original_text = text
         self.initial_depth = initial_depth
         self.strip_bom = strip_bom
-        self.final_newline = text.endswith("\n")
+        self.final_newline = text[-1] == "\n" if text else False
         self.stopped_at: int | None = None
         self.edited = False
         self._lines: list[DocLine] | None = None
@@ -460,12 +465,13 @@ class Document:
         # Set by the reader when it read this text in full, every line starting at comment
         # depth 0, with no NUL and no long line (else _seen stays None): every line that holds
         # more than blanks and a comment; the plain `key = value` lines among them in _kv, as
-        # its fast path read them (line number, offset, key, value, is_object), the others in
-        # _seen (line number, offset). _changed: the numbers of the lines whose key a later
-        # `+=` changed (for any read). The document view and pyst2's Config use these instead
-        # of searching and reading the text again.
-        self._seen: list[tuple[int, int]] | None = None
-        self._kv: Sequence[tuple[int, int, str, str, bool]] = ()
+        # its fast path read them (line number, line text, key, value, is_object), the others
+        # in _seen (line number, line text). The text of line 1 is without a BOM the reader
+        # removed. _changed: the numbers of the lines whose key a later `+=` changed (for any
+        # read). The document view and pyst2's Config use these instead of searching and
+        # reading the text again.
+        self._seen: list[tuple[int, str]] | None = None
+        self._kv: Sequence[tuple[int, str, str, str, bool]] = ()
         self._changed: frozenset[int] = _NO_LINES
 
     @classmethod
@@ -779,6 +785,18 @@ class LoadedConfig:
         documents: list[Document],
         diagnostics: list[Diagnostic],
     ) -> None:
+        self._setup(filename, status, config, documents, diagnostics)
+
+    def _setup(
+        self,
+        filename: str,
+        status: LoadStatus,
+        config: ResolvedConfig,
+        documents: list[Document],
+        diagnostics: list[Diagnostic],
+    ) -> None:
+        # The constructor's work; the reader calls it on object.__new__(LoadedConfig), which
+        # is cheaper than calling the class (once per file read).
         self.filename = filename
         self.status = status
         self.config = config

@@ -85,6 +85,15 @@ _V = r"[^;\n\x01-\x09\x0b-\x20]"  # a visible character other than ';'
 _O = r";--(?!-)"  # a block-comment opener
 _B = r"[\x01-\x09\x0b-\x20]"  # a blank
 _NEXT_LINE = re.compile(rf"\n(?:{_V}|{_O}|{_B} *+(?:{_V}|{_O}|{_B}{_B}*+(?:{_V}|{_O})))")
+# _NEXT_LINE's search, going on to the end of the run of lines that starts there: that line
+# and the lines after it that start with a visible character other than ';' (lines that
+# matter), with the empty lines between them. The reader splits a run in one go instead of
+# searching for each line's end, and the line after a run is never in one: it searches again
+# from the newline that ends the run. (Possessive repeats: nothing to backtrack into.)
+_RUN_REST = rf"[^\n]*+(?:\n\n*+{_V}[^\n]*+)*+"
+_NEXT_RUN = re.compile(_NEXT_LINE.pattern + _RUN_REST)
+# A run from a line reached without a search (the first line, a line after a block comment).
+_RUN = re.compile(_RUN_REST)
 # The same test for the first line of a text (nothing before it to search from).
 _SKIPPABLE_LINE = re.compile(r"[\x01-\x09\x0b-\x20]*(?:;(?!--(?!-))|\n|\Z)")
 # A line needs at least 2048 characters (of up to four bytes) to overflow Asterisk's 8190-byte
@@ -252,10 +261,17 @@ class _Load:
         self.level = 0
         self.nesting = 0
         # What was reported or seen once: ("included", name), ("repeated", name) for
-        # #include names, ("stray", path) for files with a stray '--;'.
-        self.noted: set[tuple[str, str]] = set()
+        # #include names, ("stray", path) for files with a stray '--;'. Made on first use
+        # (see _noted): most files have neither.
+        self.noted: set[tuple[str, str]] | None = None
         self.diagnostics: list[Diagnostic] = []
         self.documents: dict[str, Document] = {}
+
+    def _noted(self) -> set[tuple[str, str]]:
+        noted = self.noted
+        if noted is None:
+            noted = self.noted = set()
+        return noted
 
     # -- diagnostics --
 
@@ -309,31 +325,34 @@ class _Load:
         depth = 0
         nest: list[tuple[str, int, int]] = []
         count = 0
-        for source in sources:
-            if source.text is None:
+        for source_path, text in sources:
+            if text is None:
                 self.diag(
-                    source.path,
+                    source_path,
                     0,
                     0,
                     Severity.WARNING,
                     Code.NOT_REGULAR_FILE,
-                    f"'{source.path}' is not a regular file: Asterisk skips it",
-                    f"'{source.path}' is not a regular file, ignoring",
+                    f"'{source_path}' is not a regular file: Asterisk skips it",
+                    f"'{source_path}' is not a regular file, ignoring",
                 )
                 continue
             # fgets() line counting is not reset between the files of one glob, so only the
             # first file read gets its UTF-8 BOM removed (the check is "line 1").
             strip_bom = count == 0
             count += 1
-            doc = self.documents.get(source.path)
+            doc = self.documents.get(source_path)
             fresh: Document | None = None
             if doc is None:
-                doc = Document(source.text, source.path, initial_depth=depth, strip_bom=strip_bom)
-                self.documents[source.path] = doc
+                # Document(text, source_path, initial_depth=depth, strip_bom=strip_bom), without
+                # the cost of calling the class.
+                doc = _new_object(Document)
+                doc._setup(text, source_path, depth, strip_bom)
+                self.documents[source_path] = doc
                 if depth == 0:
                     fresh = doc
             ok, cat, depth = self.read_text(
-                source.text, source.path, cat, depth, nest, strip_bom, record=fresh
+                text, source_path, cat, depth, nest, strip_bom, 0, fresh
             )
             if fresh is not None and (not ok or depth != 0):
                 fresh._seen = None  # not read in full, or not at depth 0
@@ -365,11 +384,12 @@ class _Load:
     ) -> tuple[bool, ConfigCategory | None, int]:
         """Read the lines of one file. Returns (no error, current category, comment depth).
 
-        This loop is the hot path of the package: runs of comment and blank lines are skipped
-        by one regular-expression search (C speed); the common ``key = value`` and ``[name]``
-        lines are read right here; every other line goes through :meth:`careful_line` if it
-        holds a NUL or is long (what fgets() and strlen() make of it) and :meth:`text_line`
-        (comments, then ``process_text_line``, step by step).
+        This loop is the hot path of the package: one regular-expression search (C speed)
+        skips the comment and blank lines and finds the run of lines that matter after them
+        (see _NEXT_RUN), which is split in one go; the common ``key = value`` and ``[name]``
+        lines are read right here; every other line goes through :meth:`text_line` (comments,
+        then ``process_text_line``, step by step), after :meth:`careful_line` if it holds a NUL
+        or is long (what fgets() and strlen() make of it).
 
         ``record``: the document of this text, read for the first time, at depth 0. While
         every line starts at depth 0 and none is unusual (NUL, long), the lines that are not
@@ -378,62 +398,48 @@ class _Load:
         None.
         """
         n = len(text)
-        pos = 1 if strip_bom and text.startswith("\ufeff") else 0
+        pos = 1 if strip_bom and n and text[0] == "\ufeff" else 0
         # A NUL byte ends a line early (fgets() + strlen()): such text takes the careful path.
         nul = "\x00" in text
-        blanks = BLANKS
         ascii_text = text.isascii()
-        bad_first = _BAD_FIRST
-        bad_last = _BAD_LAST
-        new_object = _new_object
-        category_class = ConfigCategory
         # Comment and blank lines are skipped by one search per line that matters, but never
         # past a line too long for the plain path: that one gets its warning (careful_line).
-        long_at = _next_long_line(text, pos)
+        # (Most files are shorter than one long line: no search for one then.)
+        long_at = n + 1 if n - pos <= _LONG_LINE else _next_long_line(text, pos)
         # Lines from careful_at on take the careful path: every line of a text with a NUL,
         # else the long line at long_at (reading never steps over it, so `>=` is `==`).
         careful_at = -1 if nul else long_at
-        next_line = _NEXT_LINE.search
-        skippable_line = _SKIPPABLE_LINE.match
-        skip_block = _SKIP_BLOCK.match
-        find = text.find
-        count = text.count
-        categories = self.categories
-        skippable = _SKIPPABLE
-        append = cat._items.append if cat is not None else None
+        # (Globals and methods are used as they are, not bound to locals first: binding costs
+        # more than it saves on the usual file, which has few lines that matter.)
+        items = cat._items if cat is not None else None
         lineno = line_offset
-        seen = kv = None
+        seen: list[tuple[int, str]] | None = None
+        kv: list[tuple[int, str, str, str, bool]] | None = None
         if record is not None:
             if nul or long_at <= n:
                 record = None
             else:
-                record._seen = []
-                record._kv = []
-                seen = record._seen.append
-                kv = record._kv.append
+                record._seen = seen = []
+                record._kv = kv = []
         while pos < n:
+            end = -1  # the end of the run of lines from pos, when a search found it
             if depth == 0:
                 c = text[pos]
-                if c in skippable and (c == ";" or c == "\n" or skippable_line(text, pos)):
-                    if c == "\n":
-                        # An empty line, often alone before a header: stepping over it costs
-                        # less than a search.
-                        pos += 1
-                        lineno += 1
-                        continue
-                    # Skip comment and blank lines at C speed (see _NEXT_LINE). (An indented
+                if c in _SKIPPABLE and (c == ";" or c == "\n" or _SKIPPABLE_LINE.match(text, pos)):
+                    # Skip comment and blank lines at C speed (see _NEXT_RUN). (An indented
                     # line with content is only tested, not searched from.)
-                    start = pos
+                    start = -1
                     if pos and text[pos - 1] == "\n":
-                        found = next_line(text, pos - 1)
-                    elif skippable_line(text, pos):  # the first line of the text
-                        found = next_line(text, pos)
-                    else:  # the first line of the text opens a block comment: read it
-                        found = None
-                        start = -1
+                        start = pos
+                        found = _NEXT_RUN.search(text, pos - 1)
+                    elif _SKIPPABLE_LINE.match(text, pos):  # the first line of the text
+                        start = pos
+                        found = _NEXT_RUN.search(text, pos)
+                    # (else the first line of the text opens a block comment: read it)
                     if start >= 0:
                         if found is not None:
-                            pos = found.start() + 1
+                            pos, end = found.span()
+                            pos += 1  # (the match starts at the newline before the line)
                         elif long_at > n:
                             # Nothing left that matters. (The line count is not needed: more
                             # than half of a sample file is the comments after its last key.)
@@ -442,118 +448,172 @@ class _Load:
                             pos = n
                         if pos > long_at:
                             pos = long_at
-                        lineno += count("\n", start, pos)
+                        lineno += text.count("\n", start, pos)
                         if pos >= n:
                             break
             else:
                 # Inside a block comment only lines with a ';' can change anything.
-                end = skip_block(text, pos).end()  # type: ignore[union-attr]  # always matches
+                end = _SKIP_BLOCK.match(text, pos).end()  # type: ignore[union-attr]  # matches
                 if end != pos:
                     if end >= n:
                         break
-                    lineno += count("\n", pos, end)
+                    lineno += text.count("\n", pos, end)
                     pos = end
-            nl = find("\n", pos)
-            if nl < 0:
-                nl = n
-            raw = line = text[pos:nl]
-            lineno += 1
-            here = pos
+                end = -1
             if pos >= careful_at:
+                # A line with a NUL, or a long one: read through careful_line and text_line.
+                nl = text.find("\n", pos)
+                if nl < 0:
+                    nl = n
+                raw = text[pos:nl]
+                lineno += 1
                 ok, cat, depth, line = self.careful_line(
                     raw, nl < n, lineno, path, cat, depth, nest
                 )
+                if ok and line:
+                    ok, cat, depth = self.text_line(raw, line, lineno, path, cat, depth, nest)
                 if not ok:
                     return False, cat, depth
-                append = cat._items.append if cat is not None else None
+                items = cat._items if cat is not None else None
                 if nl + 1 > long_at:
                     long_at = _next_long_line(text, nl + 1)
                     if not nul:
                         careful_at = long_at
                 pos = nl + 1
-                if not line:
-                    continue
-            pos = nl + 1
-            if depth == 0:
-                # The common lines, read here (the others by text_line). Blanks are stripped
-                # with BLANKS, as ast_strip() does (str.strip() would take Unicode spaces too).
-                # -- comments (config_text_file_load) --
-                if ";" not in line:
-                    proc = line
-                else:
-                    p = line.find(";")
-                    if (
-                        (p and line[p - 1] == "\\")
-                        or (line[p + 1 : p + 3] == "--" and line[p + 3 : p + 4] != "-")
-                        or (p >= 2 and line[p - 2 : p] == "--")
-                    ):
-                        proc = ""  # an escape or a block-comment marker: text_line
+                continue
+            if depth != 0:
+                # One line in a block comment: text_line.
+                nl = text.find("\n", pos)
+                if nl < 0:
+                    nl = n
+                line = text[pos:nl]
+                lineno += 1
+                pos = nl + 1
+                ok, cat, depth = self.text_line(line, line, lineno, path, cat, depth, nest)
+                if not ok:
+                    return False, cat, depth
+                items = cat._items if cat is not None else None
+                continue
+            # Runs of lines that matter, one after the other. A run is the line at pos and the
+            # lines after it that start with a visible character other than ';' (and the empty
+            # lines between them): one C search gives it (_NEXT_RUN, or _RUN for a line reached
+            # otherwise), and it is split in one go rather than searched for line by line. It
+            # stops before a long line. After a run the next line cannot start one: the search
+            # for the next run starts at once, from the newline that ends the run.
+            if end < 0:
+                end = _RUN.match(text, pos).end()  # type: ignore[union-attr]  # always matches
+            while True:
+                if end >= long_at:
+                    end = long_at - 1
+                first = lineno + 1  # the number of the run's first line
+                lines = text[pos:end].split("\n")
+                for line in lines:
+                    lineno += 1
+                    # The common lines, read here (the others by text_line). Blanks are
+                    # stripped with BLANKS, as ast_strip() does (str.strip() would take Unicode
+                    # spaces too).
+                    # -- comments (config_text_file_load) --
+                    if ";" not in line:
+                        proc = line
                     else:
-                        proc = line[:p]  # a plain comment ends the line
-                        if not proc.strip(blanks):
-                            continue
-                # -- process_text_line --
-                name, eq, value = proc.partition("=")
-                if eq:
-                    # str.strip() is quicker than strip(BLANKS) and, on ASCII text, takes the
-                    # same characters but a few control characters (which send the line to the
-                    # general path, with the headers, directives, escapes and '+=').
-                    name = name.strip() if ascii_text else name.strip(blanks)
-                    if name and name[0] not in bad_first and name[-1] not in bad_last:
-                        if append is None:
-                            self.no_category(proc.strip(blanks), raw, lineno, path)
-                            return False, cat, depth
-                        if value and value[0] == ">":
-                            is_object = True
-                            value = value[1:].strip(blanks)
-                        else:
-                            is_object = False
-                            value = value.strip(blanks)
-                        append((name, value, path, lineno, is_object, False))
-                        if kv is not None:
-                            kv((lineno, here, name, value, is_object))
+                        p = line.find(";")
                         if (
-                            proc is not line
-                            and "(" in value
-                            and value.count("(") > value.count(")")
+                            (p and line[p - 1] == "\\")
+                            or (line[p + 1 : p + 3] == "--" and line[p + 3 : p + 4] != "-")
+                            or (p >= 2 and line[p - 2 : p] == "--")
                         ):
-                            self.semicolon_in_value(path, lineno, len(proc), value)
+                            proc = ""  # an escape or a block-comment marker: text_line
+                        else:
+                            proc = line[:p]  # a plain comment ends the line
+                            if not proc.strip(BLANKS):
+                                continue
+                    # -- process_text_line --
+                    name, eq, value = proc.partition("=")
+                    if eq:
+                        # str.strip() is quicker than strip(BLANKS) and, on ASCII text, takes
+                        # the same characters but a few control characters (which send the line
+                        # to the general path, with the headers, directives, escapes and '+=').
+                        name = name.strip() if ascii_text else name.strip(BLANKS)
+                        if name and name[0] not in _BAD_FIRST and name[-1] not in _BAD_LAST:
+                            if items is None:
+                                self.no_category(proc.strip(BLANKS), line, lineno, path)
+                                return False, cat, depth
+                            if value and value[0] == ">":
+                                is_object = True
+                                value = value[1:].strip(BLANKS)
+                            else:
+                                is_object = False
+                                value = value.strip(BLANKS)
+                            items.append((name, value, path, lineno, is_object, False))
+                            if kv is not None:
+                                kv.append((lineno, line, name, value, is_object))
+                            if (
+                                proc is not line
+                                and "(" in value
+                                and value.count("(") > value.count(")")
+                            ):
+                                self.semicolon_in_value(path, lineno, len(proc), value)
+                            continue
+                    elif proc:
+                        s = proc.strip() if ascii_text else proc.strip(BLANKS)
+                        if (
+                            s
+                            and s[0] == "["
+                            and s[-1] == "]"
+                            and len(s) < 22
+                            and "]" not in (name := s[1:-1])
+                        ):
+                            # A plain short [name] header: no options, nothing to cut (79
+                            # bytes need at least 20 characters). The category is made here, as
+                            # ConfigCategory(name, path, lineno) would make it, without the call.
+                            cat = _new_object(ConfigCategory)
+                            cat.name = name
+                            cat.file = path
+                            cat.lineno = lineno
+                            cat.is_template = False
+                            cat.templates = []
+                            items = cat._items = []
+                            cat._variables = None
+                            self.categories.append(cat)
+                            self.current = cat
+                            if seen is not None:
+                                seen.append((lineno, line))
+                            continue
+                    elif not line:  # an empty line inside the run
                         continue
-                elif proc:
-                    s = proc.strip() if ascii_text else proc.strip(blanks)
-                    if (
-                        s[:1] == "["
-                        and s[-1] == "]"
-                        and len(s) < 22
-                        and "]" not in (name := s[1:-1])
-                    ):
-                        # A plain short [name] header: no options, nothing to cut (79 bytes
-                        # need at least 20 characters). The category is made here, as
-                        # ConfigCategory(name, path, lineno) would make it, without the call.
-                        cat = new_object(category_class)
-                        cat.name = name
-                        cat.file = path
-                        cat.lineno = lineno
-                        cat.is_template = False
-                        cat.templates = []
-                        items: list[RawVariable] = []
-                        cat._items = items
-                        cat._variables = None
-                        categories.append(cat)
-                        self.current = cat
-                        append = items.append
-                        if seen is not None:
-                            seen((lineno, here))
-                        continue
-            if seen is not None:
-                seen((lineno, here))
-            ok, cat, depth = self.text_line(raw, line, lineno, path, cat, depth, nest)
-            if not ok:
-                return False, cat, depth
-            append = cat._items.append if cat is not None else None
-            if depth != 0 and record is not None:
-                record._seen = None  # the depth changed: not plain text
-                record = seen = kv = None
+                    if seen is not None:
+                        seen.append((lineno, line))
+                    ok, cat, depth = self.text_line(line, line, lineno, path, cat, depth, nest)
+                    if not ok:
+                        return False, cat, depth
+                    items = cat._items if cat is not None else None
+                    if depth != 0:
+                        # A block comment opened: the rest of the run is read from the top of
+                        # the loop, at that depth (from the line after this one).
+                        if record is not None:
+                            record._seen = None  # the depth changed: not plain text
+                            record = seen = kv = None
+                        done = lines[: lineno - first + 1]
+                        pos += sum(map(len, done)) + len(done)
+                        break
+                else:
+                    # The run is read: search for the next one from the newline that ends it.
+                    start = pos = end + 1
+                    found = _NEXT_RUN.search(text, end)
+                    if found is not None:
+                        pos, end = found.span()
+                        pos += 1
+                    elif long_at > n:
+                        return True, cat, depth  # nothing left that matters
+                    else:
+                        pos = n
+                    if pos > long_at:
+                        pos = long_at
+                    lineno += text.count("\n", start, pos)
+                    if pos < long_at:
+                        continue  # the next run
+                    # (else the top of the loop reads the long line at pos)
+                break  # to the top of the loop: a long line, or the depth changed
         return True, cat, depth
 
     def text_line(
@@ -662,8 +722,9 @@ class _Load:
                 if nest:
                     nest.pop()
             elif kind == "stray":
-                if ("stray", path) not in self.noted:  # once per file: later ones say nothing new
-                    self.noted.add(("stray", path))
+                noted = self._noted()
+                if ("stray", path) not in noted:  # once per file: later ones say nothing new
+                    noted.add(("stray", path))
                     self.diag(
                         path,
                         lineno,
@@ -986,7 +1047,7 @@ class _Load:
             target = arg[1:-1]
         if kind == "exec":
             return self.exec_directive(target, path, lineno, col)
-        noted = self.noted
+        noted = self._noted()
         if ("included", target) in noted and ("repeated", target) not in noted:
             noted.add(("repeated", target))
             self.diag(
@@ -1096,11 +1157,36 @@ class _Load:
         return True
 
 
-def _finish(load: _Load, filename: str, result: int) -> LoadedConfig:
-    if result == _INVALID:
-        status = LoadStatus.INVALID
-    elif result in (_MISSING, _DEPTH):
-        status = LoadStatus.MISSING
+# The statuses as module constants: an enum member looked up on its class costs a call of the
+# enum type's __getattr__ (Python 3.11), once per file read.
+_STATUS_OK = LoadStatus.OK
+_STATUS_MISSING = LoadStatus.MISSING
+_STATUS_INVALID = LoadStatus.INVALID
+
+
+def _read(
+    resolver: IncludeResolver,
+    max_include_level: int,
+    config_dir: str,
+    filename: str,
+    sources: list[Source] | None,
+) -> LoadedConfig:
+    """One ``ast_config_load2`` call: read_config, parse_text and the loaders' ``load``.
+
+    (Called directly by the loaders: one file read is mostly fixed costs like these calls.)
+    """
+    load = _Load(resolver, max_include_level, config_dir)
+    # ast_config_internal_load() for the top-level file, whose level (1) is never over the
+    # limit: what internal_load does, without its call.
+    load.level = load.nesting = 1
+    result = load.text_file_load(filename, sources)
+    load.nesting = 0
+    if result == _OK:
+        status = _STATUS_OK
+    elif result == _INVALID:
+        status = _STATUS_INVALID
+    else:  # _MISSING, _DEPTH (not for level 1), _UNFOLLOWED (a resolver without files)
+        status = _STATUS_MISSING
         load.diag(
             filename,
             0,
@@ -1109,11 +1195,9 @@ def _finish(load: _Load, filename: str, result: int) -> LoadedConfig:
             Code.FILE_NOT_FOUND,
             f"no such file: {filename} (Asterisk: Config file not found)",
         )
-    else:
-        status = LoadStatus.OK
-    return LoadedConfig(
-        filename, status, load.config, list(load.documents.values()), load.diagnostics
-    )
+    loaded = _new_object(LoadedConfig)
+    loaded._setup(filename, status, load.config, list(load.documents.values()), load.diagnostics)
+    return loaded
 
 
 def read_config(
@@ -1129,11 +1213,7 @@ def read_config(
     content: problems are diagnostics and the status says whether Asterisk would accept the
     configuration.
     """
-    load = _Load(resolver, max_include_level, config_dir)
-    result = load.internal_load(filename)
-    if result == _UNFOLLOWED:
-        result = _MISSING
-    return _finish(load, filename, result)
+    return _read(resolver, max_include_level, config_dir, filename, None)
 
 
 def parse_text(
@@ -1147,9 +1227,8 @@ def parse_text(
 
     Never raises for bad content (see :meth:`LoadedConfig.raise_for_status`).
     """
-    load = _Load(resolver or _NO_INCLUDES, max_include_level, "")
-    result = load.internal_load(filename, [_new_source(Source, (filename, text))])
-    return _finish(load, filename, result)
+    sources = [_new_source(Source, (filename, text))]
+    return _read(resolver or _NO_INCLUDES, max_include_level, "", filename, sources)
 
 
 def categories_from_text(
@@ -1291,8 +1370,8 @@ def _plain_parts(
 def _plain_document_lines(
     text: str,
     strip_bom: bool,
-    seen: list[tuple[int, int]] | None,
-    keys: Sequence[tuple[int, int, str, str, bool]] | None = None,
+    seen: Sequence[tuple[int, object]] | None,
+    keys: Sequence[tuple[int, object, str, str, bool]] | None = None,
 ) -> list[DocLine] | None:
     """document_lines for text that starts outside block comments and has no NUL and no line
     over _LONG_LINE characters; None if a line changes the comment depth (the general loop
@@ -1302,8 +1381,8 @@ def _plain_document_lines(
     reader looks at (every line that is not blank or a plain comment, the only ones that can
     change the depth) are classified in full. When the reader noted them (see
     :class:`~pyst.config.model.Document`), ``keys`` has the plain key lines among them, already
-    read (line number, offset, key, value, is_object), and ``seen`` the others (line number,
-    offset); else they are searched for here.
+    read (line number, line text, key, value, is_object), and ``seen`` the others (line number,
+    line text); else they are searched for here.
     """
     raws = text.split("\n")
     comment = LineKind.COMMENT
@@ -1314,12 +1393,13 @@ def _plain_document_lines(
     if not out:
         return out
     if seen is None:
-        seen = []
+        found_lines: list[tuple[int, int]] = []
+        seen = found_lines
         search = _NEXT_LINE.search
         count = text.count
         n = len(text)
         if not _SKIPPABLE_LINE.match(text):
-            seen.append((1, 0))
+            found_lines.append((1, 0))
         lineno = 1  # the line holding text[at]
         at = 0
         found = search(text)
@@ -1329,7 +1409,7 @@ def _plain_document_lines(
                 break
             lineno += count("\n", at, begin)
             at = begin
-            seen.append((lineno, begin))
+            found_lines.append((lineno, begin))
             found = search(text, begin)
     looked_at_1 = bool(seen and seen[0][0] == 1) or bool(keys and keys[0][0] == 1)
     if strip_bom and raws[0].startswith("\ufeff") and not looked_at_1:
@@ -1373,8 +1453,8 @@ def document_lines(
     initial_depth: int = 0,
     strip_bom: bool = True,
     *,
-    seen: list[tuple[int, int]] | None = None,
-    keys: Sequence[tuple[int, int, str, str, bool]] | None = None,
+    seen: Sequence[tuple[int, object]] | None = None,
+    keys: Sequence[tuple[int, object, str, str, bool]] | None = None,
 ) -> tuple[list[DocLine], int]:
     """Every physical line of ``text`` with its kind. Returns the lines and the block-comment
     depth at the end. Lines are split at LF only (a lone CR is part of a line).
