@@ -785,23 +785,15 @@ class LoadedConfig:
         documents: list[Document],
         diagnostics: list[Diagnostic],
     ) -> None:
-        self._setup(filename, status, config, documents, diagnostics)
-
-    def _setup(
-        self,
-        filename: str,
-        status: LoadStatus,
-        config: ResolvedConfig,
-        documents: list[Document],
-        diagnostics: list[Diagnostic],
-    ) -> None:
-        # The constructor's work; the reader calls it on object.__new__(LoadedConfig), which
-        # is cheaper than calling the class (once per file read).
         self.filename = filename
         self.status = status
         self.config = config
         self.documents = documents
         self.diagnostics = diagnostics
+
+    # The constructor's work under another name: the reader calls it on
+    # object.__new__(LoadedConfig), which is cheaper than calling the class (once per file).
+    _setup = __init__
 
     @property
     def valid(self) -> bool:
