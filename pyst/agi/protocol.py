@@ -175,6 +175,15 @@ Event: TypeAlias = AGIEnvironment | AGIReply | Hangup | ConnectionClosed | Comma
 Message: TypeAlias = AGIEnvironment | AGIReply | Hangup | ConnectionClosed | AGICommand | Failure
 
 _S, _A = Role.SCRIPT, Role.ASTERISK
+# The states, bound once for the per-command path: in 3.11 reading an Enum member as a class
+# attribute (State.READY) goes through EnumType.__getattr__, about 850 instructions each time.
+_AWAIT_ENV, _READY, _AWAIT_REPLY, _DONE, _CLOSED = (
+    State.AWAIT_ENV,
+    State.READY,
+    State.AWAIT_REPLY,
+    State.DONE,
+    State.CLOSED,
+)
 
 
 def _table() -> dict[tuple[Role, State, str], State]:
@@ -275,8 +284,8 @@ class AGIConnection:
         # decoding it line by line (stateless codecs where "\n" is one byte of its own).
         self._block_decode = codec.name in _BLOCK_CODECS
         self._commands = tuple(commands)
-        self._state = State.AWAIT_ENV
-        self._moves = _MOVES[self._role][State.AWAIT_ENV]
+        self._state = _AWAIT_ENV
+        self._moves = _MOVES[self._role][_AWAIT_ENV]
         self._buffer = bytearray()
         self._start = 0  # first unconsumed byte
         self._scan = 0  # no newline before this offset
@@ -370,7 +379,7 @@ class AGIConnection:
                 if (
                     self._start == len(self._buffer)
                     and not self._eof
-                    and self._state is not State.CLOSED
+                    and self._state is not _CLOSED
                 ):
                     return NEED_DATA  # nothing buffered: what the full reading would say
                 event = self._next_script_event()
@@ -446,7 +455,7 @@ class AGIConnection:
         Raises:
             LocalProtocolError: not the ASTERISK role, or no command is awaiting a reply.
         """
-        if self._role is not Role.ASTERISK:
+        if self._role is not _A:
             raise LocalProtocolError("interrupt() is for the ASTERISK role")
         self._transition("interrupt", "interrupt()", local=True)
         self._current = None
@@ -454,7 +463,7 @@ class AGIConnection:
     # --- internals --------------------------------------------------------------------------
 
     def _send_kind(self, message: Message) -> str | None:
-        if self._role is Role.SCRIPT:
+        if self._role is _S:
             if isinstance(message, AGICommand):
                 return "send_command"
             if isinstance(message, Failure):
@@ -479,9 +488,9 @@ class AGIConnection:
     def _refuse_transition(self, what: str, *, local: bool, data: bytes = b"") -> NoReturn:
         """Raise for a transition missing from :data:`TRANSITIONS` (naming the state)."""
         detail = ""
-        if self._state is State.AWAIT_REPLY and self._awaiting is not None:
+        if self._state is _AWAIT_REPLY and self._awaiting is not None:
             detail = f"; the reply to {self._awaiting.line!r} is still awaited"
-        elif self._state is State.AWAIT_REPLY and self._current is not None:
+        elif self._state is _AWAIT_REPLY and self._current is not None:
             detail = f"; {self._current.line!r} has not been answered"
         message = f"{what} is not allowed in state {self._state.name} ({self._role.name})"
         if local:
@@ -527,9 +536,9 @@ class AGIConnection:
 
     def _next_script_event(self) -> Event | Sentinel:
         state = self._state
-        if state is State.CLOSED:
+        if state is _CLOSED:
             return ConnectionClosed()
-        if state is State.AWAIT_ENV and self._block_decode:
+        if state is _AWAIT_ENV and self._block_decode:
             environment = self._environment_block()
             if environment is not None:
                 return environment
@@ -539,7 +548,7 @@ class AGIConnection:
             newline = buffer.find(b"\n", self._scan)
             start = self._start
             if (
-                self._state is State.AWAIT_REPLY
+                self._state is _AWAIT_REPLY
                 and newline >= 0
                 and newline - start <= self._max_line
                 and self._block is None
@@ -578,7 +587,7 @@ class AGIConnection:
             except ValueError:
                 line = self._decode(raw[:-1])  # raises, naming the codec's complaint
             event: AGIEnvironment | AGIReply | Hangup | None
-            if self._state is State.AWAIT_ENV:
+            if self._state is _AWAIT_ENV:
                 event = self._environment_line(line, raw)
             elif self._block is not None:
                 event = self._block_line(line)
@@ -693,7 +702,7 @@ class AGIConnection:
             partial = bytes(self._buffer[self._start :])
             raise RemoteProtocolError(
                 f"connection closed in the middle of "
-                f"{'the environment' if self._state is State.AWAIT_ENV else 'a reply'}",
+                f"{'the environment' if self._state is _AWAIT_ENV else 'a reply'}",
                 partial,
             )
         self._transition("recv_close", "EOF", local=False)
@@ -715,9 +724,9 @@ class AGIConnection:
         return None
 
     def _next_asterisk_event(self) -> Event | Sentinel:
-        if self._state in (State.AWAIT_ENV, State.AWAIT_REPLY):
+        if self._state in (_AWAIT_ENV, _AWAIT_REPLY):
             return PAUSED
-        if self._state is State.DONE:
+        if self._state is _DONE:
             # After "failure" run_agi leaves its loop and never reads again.
             self._consume(len(self._buffer))
             return self._asterisk_eof() if self._eof else NEED_DATA

@@ -458,10 +458,12 @@ class AMIConnection:
         self._pos = 0
 
     def _parse(self) -> None:
-        if self._role is Role.CLIENT:
-            if self._their_state is State.AWAIT_BANNER:
+        # (Module constants, not State.X: an Enum class attribute costs a __getattr__ hook in
+        # 3.11, and this runs for every chunk read.)
+        if not self._server_role:
+            if self._their_state is _A:
                 self._parse_banner()
-            if self._their_state is State.OPEN:
+            if self._their_state is _O:
                 self._parse_client()
         else:
             self._parse_server()
