@@ -359,6 +359,23 @@ class LineKind(str, enum.Enum):
         return self.value
 
 
+# The kinds, bound once: in 3.11 an Enum member read as a class attribute (LineKind.VARIABLE)
+# goes through EnumType.__getattr__, ten times the cost of a global; the document view reads
+# one per line.
+_BLANK, _COMMENT, _CATEGORY, _VARIABLE = (
+    LineKind.BLANK,
+    LineKind.COMMENT,
+    LineKind.CATEGORY,
+    LineKind.VARIABLE,
+)
+_DIRECTIVE, _IGNORED, _ERROR, _TOO_LONG = (
+    LineKind.DIRECTIVE,
+    LineKind.IGNORED,
+    LineKind.ERROR,
+    LineKind.TOO_LONG,
+)
+
+
 class DocLine:
     """One physical line of a :class:`Document`.
 
@@ -518,7 +535,7 @@ class Document:
     def sections(self) -> list[Section]:
         """Every category header with the range of its body."""
         lines = self.lines
-        heads = [i for i, ln in enumerate(lines) if ln.kind is LineKind.CATEGORY]
+        heads = [i for i, ln in enumerate(lines) if ln.kind is _CATEGORY]
         out: list[Section] = []
         for n, start in enumerate(heads):
             end = heads[n + 1] if n + 1 < len(heads) else len(lines)
@@ -536,7 +553,7 @@ class Document:
         sec = self.section(category, nth)
         if sec is None:
             return []
-        return [ln for ln in self.lines[sec.start + 1 : sec.end] if ln.kind is LineKind.VARIABLE]
+        return [ln for ln in self.lines[sec.start + 1 : sec.end] if ln.kind is _VARIABLE]
 
     # -- edits --
 
@@ -574,12 +591,12 @@ class Document:
     def _style(self, start: int, end: int) -> writer.LineStyle:
         lines = self.lines
         for ln in reversed(lines[start:end]):
-            if ln.kind is LineKind.VARIABLE and ln.lineno is not None:
+            if ln.kind is _VARIABLE and ln.lineno is not None:
                 style = writer.style_of(ln.raw.rstrip("\r"), ln.depth)
                 if style is not None:
                     return style
         for ln in lines:
-            if ln.kind is LineKind.VARIABLE and ln.lineno is not None:
+            if ln.kind is _VARIABLE and ln.lineno is not None:
                 style = writer.style_of(ln.raw.rstrip("\r"), ln.depth)
                 if style is not None:
                     return writer.LineStyle("", style.before, style.after)
@@ -613,7 +630,7 @@ class Document:
         hits = [
             i
             for i in range(sec.start + 1, sec.end)
-            if lines[i].kind is LineKind.VARIABLE and _key_of(lines[i].name) == wanted
+            if lines[i].kind is _VARIABLE and _key_of(lines[i].name) == wanted
         ]
         if not hits:
             self.add(category, key, value, is_object=bool(is_object), nth=nth)
@@ -653,14 +670,12 @@ class Document:
         lines = self.lines
         after = sec.start
         for i in range(sec.start + 1, sec.end):
-            if lines[i].kind not in (LineKind.BLANK, LineKind.COMMENT):
+            if lines[i].kind not in (_BLANK, _COMMENT):
                 after = i
         text = writer.format_variable(
             key, value, "=>" if is_object else "=", self._style(sec.start, sec.end)
         )
-        new = self._new_line(
-            text, LineKind.VARIABLE, name=key, op="=>" if is_object else "=", value=value
-        )
+        new = self._new_line(text, _VARIABLE, name=key, op="=>" if is_object else "=", value=value)
         self._insert_at(after + 1, [new])
 
     def _delete_line(self, index: int) -> None:
@@ -672,7 +687,7 @@ class Document:
             body = line.raw[: len(line.raw) - len(eol)]
             line.raw = "".join(t for is_code, t in split_comment(body, line.depth) if not is_code)
             line.raw += eol
-            line.kind = LineKind.COMMENT
+            line.kind = _COMMENT
             line.name = line.op = line.value = None
         else:
             del lines[index]
@@ -689,7 +704,7 @@ class Document:
         doomed = [
             i
             for i in range(sec.start + 1, sec.end)
-            if lines[i].kind is LineKind.VARIABLE
+            if lines[i].kind is _VARIABLE
             and _key_of(lines[i].name) == wanted
             and (value is None or lines[i].value == value)
         ]
@@ -715,14 +730,12 @@ class Document:
         new: list[DocLine] = []
         lines = self.lines
         if lines and lines[-1].raw.strip(BLANKS):
-            new.append(self._new_line("", LineKind.BLANK))
+            new.append(self._new_line("", _BLANK))
         opts: list[str] = (["!"] if template else []) + list(inherits)
-        new.append(
-            self._new_line(header, LineKind.CATEGORY, name=name, value=",".join(opts) or None)
-        )
+        new.append(self._new_line(header, _CATEGORY, name=name, value=",".join(opts) or None))
         for key, value in items:
             text = writer.format_variable(key, value, "=", writer.LineStyle("", *style[1:]))
-            new.append(self._new_line(text, LineKind.VARIABLE, name=key, op="=", value=value))
+            new.append(self._new_line(text, _VARIABLE, name=key, op="=", value=value))
         self._insert_at(len(lines), new)
 
     def remove_category(self, name: str, *, nth: int = 0) -> None:
@@ -733,7 +746,7 @@ class Document:
         lines = self.lines
         last = sec.start
         for i in range(sec.start + 1, sec.end):
-            if lines[i].kind not in (LineKind.BLANK, LineKind.COMMENT):
+            if lines[i].kind not in (_BLANK, _COMMENT):
                 last = i
         if lines[sec.start].depth != self._depth_after(last) or lines[sec.start].depth != 0:
             raise ConfigValueError(f"{self.path}: [{name}] straddles a block comment")

@@ -38,7 +38,15 @@ from pyst.config._text import (
     truncate_bytes,
 )
 from pyst.config.diagnostics import Code, Diagnostic, Severity
-from pyst.config.model import (
+from pyst.config.model import (  # (_BLANK... _VARIABLE: the LineKind members, see model.py)
+    _BLANK,
+    _CATEGORY,
+    _COMMENT,
+    _DIRECTIVE,
+    _ERROR,
+    _IGNORED,
+    _TOO_LONG,
+    _VARIABLE,
     ConfigCategory,
     DocLine,
     Document,
@@ -1263,33 +1271,33 @@ def _classify(proc: str, raw: str) -> tuple[LineKind, str | None, str | None, st
     else:
         s = proc.strip(BLANKS)
     if not s:
-        return (LineKind.COMMENT if raw.strip(BLANKS) else LineKind.BLANK), None, None, None
+        return (_COMMENT if raw.strip(BLANKS) else _BLANK), None, None, None
     first = s[0]
     if first == "[":
         close = s.find("]")
         if close < 0:
-            return LineKind.ERROR, None, None, None
+            return _ERROR, None, None, None
         after = s[close + 1 :]
         options = None
         if after[:1] == "(":
             paren = after.find(")", 1)
             if paren < 0:
-                return LineKind.ERROR, None, None, None
+                return _ERROR, None, None, None
             options = after[1:paren]
-        return LineKind.CATEGORY, s[1:close], None, options
+        return _CATEGORY, s[1:close], None, options
     if first == "#":
         name, arg = _after_directive_name(s[1:])
-        return LineKind.DIRECTIVE, name, None, arg
+        return _DIRECTIVE, name, None, arg
     escaped = 0
     cur = s
     if first == "\\":
         cur = s[1:]
         escaped = 1
         if not cur or not ("\x20" < cur[0] < "\x80"):
-            return LineKind.ERROR, None, None, None
+            return _ERROR, None, None, None
     eq = cur.find("=", escaped)
     if eq < 0:
-        return LineKind.IGNORED, None, None, None
+        return _IGNORED, None, None, None
     if eq > escaped and cur[eq - 1] == "+":
         name = cur[: eq - 1].strip(BLANKS)
         op = "+="
@@ -1300,8 +1308,8 @@ def _classify(proc: str, raw: str) -> tuple[LineKind, str | None, str | None, st
         op = "=>" if value[:1] == ">" else "="
         value = value[len(op) - 1 :].strip(BLANKS)
     if not name:
-        return LineKind.IGNORED, None, None, None
-    return LineKind.VARIABLE, name, op, value
+        return _IGNORED, None, None, None
+    return _VARIABLE, name, op, value
 
 
 def _doc_line(
@@ -1316,7 +1324,7 @@ def _doc_line(
     if len(line) > _LONG_LINE and byte_length(line) >= _LONG:
         pieces, too_long = _split_long(line, has_newline)
         if too_long:
-            return DocLine(raw, lineno, LineKind.TOO_LONG, start_depth), depth
+            return DocLine(raw, lineno, _TOO_LONG, start_depth), depth
         line = pieces[0] if pieces else ""
     if "\x00" in line:
         line = line[: line.index("\x00")]
@@ -1335,9 +1343,9 @@ def _doc_line(
         else:
             proc, depth, events = scan_line(line, depth)
             if events and any(kind == "hang" for kind, _ in events):
-                return DocLine(raw, lineno, LineKind.ERROR, start_depth), depth
+                return DocLine(raw, lineno, _ERROR, start_depth), depth
     if proc is None or not proc or (proc.isspace() and proc.isascii()):
-        kind = LineKind.COMMENT if raw.strip(BLANKS) else LineKind.BLANK
+        kind = _COMMENT if raw.strip(BLANKS) else _BLANK
         return DocLine(raw, lineno, kind, start_depth), depth
     kind, name, op, value = _classify(proc, raw)
     return DocLine(raw, lineno, kind, start_depth, name, op, value), depth
@@ -1362,7 +1370,7 @@ def _plain_parts(
                     value = value.strip()
                 if value and (value[0] < "!" or value[-1] < "!"):
                     value = value.strip(BLANKS)
-                return LineKind.VARIABLE, name, op, value
+                return _VARIABLE, name, op, value
     line = _doc_line(raw, lineno, 0, bom, True)[0]
     return line.kind, line.name, line.op, line.value
 
@@ -1385,8 +1393,8 @@ def _plain_document_lines(
     line text); else they are searched for here.
     """
     raws = text.split("\n")
-    comment = LineKind.COMMENT
-    blank = LineKind.BLANK
+    comment = _COMMENT
+    blank = _BLANK
     out = [DocLine(raw, i, comment if ";" in raw else blank) for i, raw in enumerate(raws, 1)]
     if out and not raws[-1]:
         out.pop()  # the text ends with a newline: no line after it
@@ -1417,7 +1425,7 @@ def _plain_document_lines(
         out[0], depth = _doc_line(raws[0], 1, 0, True, True)
         if depth:  # pragma: no cover - the reader skipped the line: it holds no block comment
             return None
-    variable = LineKind.VARIABLE
+    variable = _VARIABLE
     if keys:
         for lineno, _, name, value, is_object in keys:
             out[lineno - 1] = DocLine(
@@ -1476,8 +1484,8 @@ def document_lines(
     out: list[DocLine] = []
     append = out.append
     depth = initial_depth
-    blank_kind = LineKind.BLANK
-    comment_kind = LineKind.COMMENT
+    blank_kind = _BLANK
+    comment_kind = _COMMENT
     last = len(raws) - 1
     ends_with_newline = text.endswith("\n")
     at = text.find(";--")
