@@ -1351,12 +1351,9 @@ def _doc_line(
     return DocLine(raw, lineno, kind, start_depth, name, op, value), depth
 
 
-def _plain_parts(
-    raw: str, lineno: int, bom: bool
-) -> tuple[LineKind, str | None, str | None, str | None]:
-    """Kind, name, op and value of a line that starts at comment depth 0 in text with no NUL
-    and no long line, as _doc_line gives them (whose general path it takes but for the common
-    ``key = value`` line without ';', read as the reader's own fast path does)."""
+def _plain_key(raw: str) -> tuple[str, str, str] | None:
+    """Name, op and value of a common ``key = value`` line without ';' (ASCII), read as the
+    reader's own fast path reads it; None for any other line (the general path reads it)."""
     if ";" not in raw and raw.isascii():
         name, eq, value = raw.partition("=")
         if eq:
@@ -1370,7 +1367,19 @@ def _plain_parts(
                     value = value.strip()
                 if value and (value[0] < "!" or value[-1] < "!"):
                     value = value.strip(BLANKS)
-                return _VARIABLE, name, op, value
+                return name, op, value
+    return None
+
+
+def _plain_parts(
+    raw: str, lineno: int, bom: bool
+) -> tuple[LineKind, str | None, str | None, str | None]:
+    """Kind, name, op and value of a line that starts at comment depth 0 in text with no NUL
+    and no long line, as _doc_line gives them (whose general path it takes but for the common
+    ``key = value`` line, see _plain_key)."""
+    key = _plain_key(raw)
+    if key is not None:
+        return _VARIABLE, *key
     line = _doc_line(raw, lineno, 0, bom, True)[0]
     return line.kind, line.name, line.op, line.value
 
@@ -1433,22 +1442,10 @@ def _plain_document_lines(
             )
     for lineno, _ in seen:
         raw = raws[lineno - 1]
-        if ";" not in raw and raw.isascii():
-            # _plain_parts inlined, for the common `key = value` line.
-            name, eq, value = raw.partition("=")
-            if eq:
-                name = name.strip()
-                if name and name[0] not in _BAD_FIRST and name[-1] not in _BAD_LAST:
-                    if value[:1] == ">":
-                        op = "=>"
-                        value = value[1:].strip()
-                    else:
-                        op = "="
-                        value = value.strip()
-                    if value and (value[0] < "!" or value[-1] < "!"):
-                        value = value.strip(BLANKS)
-                    out[lineno - 1] = DocLine(raw, lineno, variable, 0, name, op, value)
-                    continue
+        key = _plain_key(raw)
+        if key is not None:
+            out[lineno - 1] = DocLine(raw, lineno, variable, 0, *key)
+            continue
         line, depth = _doc_line(raw, lineno, 0, lineno == 1 and strip_bom, True)
         if depth:
             return None
