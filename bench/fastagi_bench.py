@@ -38,6 +38,10 @@ DATABASE GET, VERBOSE, NOOP, HANGUP. The servers:
 * ``pystrix``: ``pystrix.agi.FastAGIServer`` (threads), ``agi.execute(core.Answer())``...
 * ``floor``, ``floor-uvloop``: no AGI library, a bare Protocol that writes the 10 lines and
   counts reply lines: what any Python server costs here at the least.
+* ``least``, ``least-uvloop``: no library either, but the least a coroutine-style AGI server
+  must do (a task per call whose ``async`` code awaits each reply on a future, the environment
+  split into a dict, the ``result=`` value taken out of each reply): a bound that no library
+  with coroutine handlers, pyst.fastagi and panoramisk among them, can beat on that loop.
 
 Every listen queue is at least 1024 long (socketserver's default of 5 and asyncio's 100 would make
 the benchmark measure SYN retries).
@@ -86,6 +90,8 @@ SERVERS = {
     "pystrix": "pystrix 1.3.0 (threads)",
     "floor": "floor: bare Protocol, asyncio",
     "floor-uvloop": "floor: bare Protocol, uvloop",
+    "least": "least coroutine-style AGI server, asyncio",
+    "least-uvloop": "least coroutine-style AGI server, uvloop",
 }
 METRIC = "calls/s"
 BASELINE = SERVERS["pyst2"]
@@ -522,8 +528,76 @@ def serve_floor(loop: str = "asyncio") -> None:
     _run_on(loop, main)
 
 
+def serve_least(loop: str = "asyncio") -> None:
+    """Not a library either: the least a coroutine-style AGI server must do, written for this
+    one handler. Each call is a task running ``async`` code that awaits one reply per command
+    (as pyst.fastagi's and panoramisk's handlers do): the environment is split into a dict,
+    each command line is written and its reply line awaited on a future that
+    ``data_received`` resolves, and the reply's ``result=`` value is taken out. No quoting,
+    no hangup or error handling, no result objects, no logging: a bound on what any
+    AGI library with coroutine handlers can reach on this loop."""
+    lines = [line.encode() + b"\n" for line in COMMAND_LINES]
+
+    class Least(asyncio.Protocol):
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+            self.transport = cast(asyncio.Transport, transport)  # uvloop's: no subclass
+            self.loop = asyncio.get_running_loop()
+            self.buffer = b""
+            self.env: dict[str, str] | None = None
+            self.waiter: asyncio.Future[bytes] | None = None
+
+        def data_received(self, data: bytes) -> None:
+            buffer = self.buffer + data
+            if self.env is None:
+                end = buffer.find(b"\n\n")
+                if end < 0:
+                    self.buffer = buffer
+                    return
+                self.env = dict(
+                    line.split(": ", 1) for line in buffer[:end].decode().split("\n")
+                )
+                self.buffer = buffer[end + 2 :]
+                self.loop.create_task(self.call())
+                return
+            newline = buffer.find(b"\n")
+            if newline < 0:
+                self.buffer = buffer
+                return
+            self.buffer = buffer[newline + 1 :]
+            waiter, self.waiter = self.waiter, None
+            if waiter is not None:
+                waiter.set_result(buffer[:newline])
+
+        async def command(self, line: bytes) -> str:
+            self.transport.write(line)
+            self.waiter = waiter = self.loop.create_future()
+            reply = await waiter
+            if not reply.startswith(b"200 result="):
+                raise RuntimeError(reply)
+            return reply[11:].decode().partition(" ")[0]
+
+        async def call(self) -> None:
+            for line in lines:
+                await self.command(line)
+            self.transport.write_eof()
+
+        def eof_received(self) -> bool:
+            self.transport.close()
+            return True
+
+    async def main() -> None:
+        server = await asyncio.get_running_loop().create_server(
+            Least, "127.0.0.1", 0, backlog=1024
+        )
+        _announce(server.sockets[0].getsockname()[1])
+        await asyncio.Event().wait()
+
+    _run_on(loop, main)
+
+
 SERVE: dict[str, Callable[[str], None]] = {
     "floor": serve_floor,
+    "least": serve_least,
     "pyst": serve_pyst,
     "panoramisk": serve_panoramisk,
     "pyst2": serve_pyst2,
@@ -705,6 +779,11 @@ def run(quick: bool = False) -> Table:
          "pyst / panoramisk", auto, "panoramisk", "panoramisk"),
         ("pyst on asyncio / pyst2 on threads", "pyst", "pyst2", "pyst2"),
         ("pyst on uvloop / pyst2 on threads", "pyst-uvloop", "pyst2", "pyst2"),
+        # What no coroutine-style library could beat: the bound, against the same bounds.
+        ("bound, asyncio: least / panoramisk", "least", "panoramisk", "panoramisk"),
+        ("bound, uvloop: least / panoramisk", "least-uvloop", "panoramisk-uvloop",
+         "panoramisk"),
+        ("bound, uvloop: least / pyst2 on threads", "least-uvloop", "pyst2", "pyst2"),
     ]
     for what, mine, theirs, target in comparisons:
         line = _ratio_note(what, measured.get(mine), measured.get(theirs), TARGETS[target])

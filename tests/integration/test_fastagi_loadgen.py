@@ -80,3 +80,17 @@ def test_the_c_generator_reports_a_server_that_is_not_there(c_generator: str) ->
         port = running.port
     with pytest.raises(RuntimeError, match="agi_loadgen failed"):
         fastagi_bench.generate_c(c_generator, port, concurrency=1, warmup=0.0, duration=1.0)
+
+
+@pytest.mark.parametrize("name", ["floor", "least"])
+def test_the_reference_servers_complete_every_call(c_generator: str, name: str) -> None:
+    # The benchmark's reference rows are bounds only if they really serve the calls: each one,
+    # run as the benchmark runs it (its own process), answers every call the generator makes.
+    proc, port = fastagi_bench._start_server(name)
+    try:
+        result = fastagi_bench.generate_c(
+            c_generator, port, concurrency=5, warmup=0.0, duration=60.0, max_calls=CALLS
+        )
+    finally:
+        fastagi_bench._stop_server(proc)
+    assert counts(result) == (CALLS, 0)
