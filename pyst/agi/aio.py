@@ -20,8 +20,14 @@ from collections.abc import Awaitable
 from typing import Protocol
 
 from pyst.agi.commands import AGICommands, AsyncRunner
-from pyst.agi.messages import DEFAULT_ENCODING, AGICommand, AGIEnvironment, AGIReply
-from pyst.agi.protocol import DEFAULT_MAX_LINE_LENGTH, NEED_DATA, AGIConnection, Event
+from pyst.agi.messages import DEFAULT_ENCODING, AGICommand, AGIEnvironment
+from pyst.agi.protocol import (
+    DEFAULT_MAX_LINE_LENGTH,
+    NEED_DATA,
+    AGIConnection,
+    Event,
+    Sentinel,
+)
 from pyst.agi.results import AGIResult
 from pyst.agi.session import command_line
 
@@ -172,8 +178,9 @@ class AsyncAGI(AsyncRunner, AGICommands):
             AGIException: what the reply means.
         """
         conn = self._conn
+        pending = conn.has_pending_input
         if (
-            conn.has_pending_input
+            pending
             or self._got_sighup
             or self._hangup_line
             or self._hangup_reported
@@ -189,28 +196,28 @@ class AsyncAGI(AsyncRunner, AGICommands):
             channel.send(data)
         except OSError as exc:
             raise self._write_failed(exc) from exc
+        # Input that came before the command (rare: test_hangup left a partial line) goes
+        # through the general path first; otherwise nothing is buffered until the reply.
+        event: Event | Sentinel = conn.next_event() if pending else NEED_DATA
         while True:
-            event = conn.next_event()
             if event is NEED_DATA:
                 try:
                     data = await channel.recv()
                 except (ConnectionResetError, ConnectionAbortedError) as exc:
                     self._read_failed(exc)
                     data = b""
-                conn.receive_data(data)
-                continue
-            if type(event) is AGIReply:
-                reply: AGIReply = event
-                if (
-                    reply.code == 200
-                    and reply.result != "-1"
-                    and reply.data != "hangup"
-                    and not self._provisional
-                ):
-                    # A plain success: what _reply_event gives, without its general checks.
+                reply = conn.receive_reply(data)
+                if reply is None:  # not one whole plain reply: the general path
+                    event = conn.next_event()
+                    continue
+                if reply.result != "-1" and reply.data != "hangup" and not self._provisional:
+                    # A plain success (receive_reply only gives 200 replies): what
+                    # _reply_event gives, without its general checks.
                     success = AGIResult(reply)
                     self.last_result = success
                     return success
+                event = reply
             result = self._reply_event(event)  # type: ignore[arg-type]  # not a sentinel
             if result is not None:
                 return result
+            event = conn.next_event()

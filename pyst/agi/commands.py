@@ -21,6 +21,7 @@ pyst2 wrote them), optional trailing arguments left at their defaults are not se
 from __future__ import annotations
 
 import functools
+import inspect
 import types
 from collections.abc import Awaitable, Callable, Generator, Sequence
 from typing import Any, Concatenate, Generic, ParamSpec, TypeAlias, TypeVar, cast, overload
@@ -67,8 +68,24 @@ Digits: TypeAlias = "str | int | Sequence[str | int]"
 # --- the two runners ---------------------------------------------------------------------------
 
 
+def _bind_command_methods(cls: type, attribute: str) -> None:
+    """Put each command method ``cls`` inherits as a descriptor into ``cls`` itself as the
+    plain function for its runner (``attribute``: ``_sync`` or ``_async``). Reading
+    ``agi.answer`` is then Python's own method binding, not a call to
+    :meth:`AGICommandMethod.__get__` on every command; a method a class defines itself is
+    left alone."""
+    for name in dir(cls):
+        method = inspect.getattr_static(cls, name)
+        if isinstance(method, AGICommandMethod):
+            setattr(cls, name, getattr(method, attribute))
+
+
 class SyncRunner(AGISession):
     """Base of blocking sessions: runs command generators through :meth:`execute`."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _bind_command_methods(cls, "_sync")
 
     def execute(self, command: str | AGICommand, *args: object) -> AGIResult:
         """Send one command and return its result (implemented by the I/O class)."""
@@ -91,6 +108,10 @@ class SyncRunner(AGISession):
 class AsyncRunner(AGISession):
     """Base of asyncio sessions: command generators run through ``await execute`` (the loop
     is in :class:`AGICommandMethod`, written out to save a coroutine per command)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _bind_command_methods(cls, "_async")
 
     async def execute(self, command: str | AGICommand, *args: object) -> AGIResult:
         """Send one command and return its result (implemented by the I/O class)."""
@@ -127,7 +148,8 @@ class AGICommandMethod(Generic[P, T]):
                     else:
                         command = steps.send(result)
             except StopIteration as stop:
-                return cast(T, stop.value)
+                value: T = stop.value  # (an annotation rather than cast(): no call)
+                return value
 
         self._sync = functools.update_wrapper(sync_method, func)
         self._async = functools.update_wrapper(async_method, func)

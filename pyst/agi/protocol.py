@@ -366,6 +366,37 @@ class AGIConnection:
             raise LocalProtocolError("receive_data() called with data after EOF (b'')")
         self._buffer += data
 
+    def receive_reply(self, data: bytes) -> AGIReply | None:
+        """:meth:`receive_data`, with the reply returned at once in the common case.
+
+        SCRIPT role: when nothing is buffered, a command's reply is awaited and ``data`` is
+        exactly one whole ``200 result=...`` line (how Asterisk writes nearly every reply),
+        that reply is returned, as :meth:`next_event` would give it. Otherwise ``data`` is
+        buffered and None returned: :meth:`next_event` gives what it holds.
+
+        Raises:
+            LocalProtocolError: non-empty data after EOF was reported.
+        """
+        if (
+            data[:11] == b"200 result="
+            and type(data) is bytes
+            and self._state is _AWAIT_REPLY
+            and self._role is _S
+            and not self._buffer
+            and self._block is None
+            and self._error is None
+            and not self._eof
+            and data.find(10) == len(data) - 1
+            and len(data) - 1 <= self._max_line
+        ):
+            reply = self._plain_reply(data[:-1])
+            if reply is not None:
+                if logger.isEnabledFor(logging.DEBUG):
+                    logger.debug("AGI %s received %r", self._role.name, reply)
+                return reply
+        self.receive_data(data)
+        return None
+
     def next_event(self) -> Event | Sentinel:
         """The next event, or :data:`NEED_DATA` / :data:`PAUSED` (ASTERISK role).
 
@@ -554,23 +585,14 @@ class AGIConnection:
                 and self._block is None
                 and buffer.startswith(b"200 result=", start)
             ):
-                # The reply to nearly every command, whole in the buffer: what the general
-                # path below does for it (_consume, _reply_line, _deliver_reply), in one go.
-                try:
-                    line = buffer[start:newline].decode(encoding, "surrogateescape")
-                except ValueError:
-                    line = ""  # the general path raises the codec's complaint
-                fields = _parse_status_line(line) if line else None
-                step = self._moves.get("recv_reply")
-                if fields is not None and step is not None:
+                reply = self._plain_reply(buffer[start:newline])
+                if reply is not None:
                     if newline + 1 == len(buffer):
                         buffer.clear()
                         self._start = self._scan = 0
                     else:
                         self._consume(newline + 1)
-                    self._state, self._moves = step
-                    self._awaiting = None
-                    return AGIReply._from_wire(fields, line + "\n")
+                    return reply
             if newline >= 0 and newline - start <= self._max_line:
                 raw = self._consume(newline + 1)
             elif newline < 0 and len(buffer) - self._start <= self._max_line:
@@ -595,6 +617,23 @@ class AGIConnection:
                 event = self._reply_line(line, raw)
             if event is not None:
                 return event
+
+    def _plain_reply(self, raw: bytes | bytearray) -> AGIReply | None:
+        """The reply to nearly every command, a ``200 result=`` line (``raw``, without its
+        ``\\n``) that came whole: what the general path (_consume, _reply_line,
+        _deliver_reply) does for it, in one go, the state moved on. None: take the general
+        path, which also reports whatever is wrong with the line."""
+        try:
+            line = raw.decode(self._encoding, "surrogateescape")
+        except ValueError:
+            return None
+        fields = _parse_status_line(line)
+        step = self._moves.get("recv_reply")
+        if fields is None or step is None:
+            return None
+        self._state, self._moves = step
+        self._awaiting = None
+        return AGIReply._from_wire(fields, line + "\n")
 
     def _environment_block(self) -> AGIEnvironment | None:
         """The whole environment at once when its end is already buffered and every line is

@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pyst.agi import AGIConnection, AGIEnvironment, AGIReply, Role
 from pyst.agi.commands import _line
-from pyst.agi.messages import AGICommand, _valid_command
+from pyst.agi.messages import AGICommand, ConnectionClosed, _valid_command
 from pyst.agi.protocol import NEED_DATA, State
 from pyst.errors import LocalProtocolError, RemoteProtocolError
 
@@ -97,3 +100,162 @@ def test_line_builds_what_the_constructor_builds() -> None:
     assert _line("ANSWER") == AGICommand("ANSWER")
     assert _line("SET VARIABLE", "FOO", '"bar"') == AGICommand('SET VARIABLE FOO "bar"')
     assert type(_line("NOOP")) is AGICommand
+
+
+# --- receive_reply: the general path's events, in one call when the data is one plain reply ---
+
+
+def events_after(conn: AGIConnection) -> list[object]:
+    """Every event up to NEED_DATA (or the error raised), as comparable values."""
+    out: list[object] = []
+    while True:
+        try:
+            event = conn.next_event()
+        except RemoteProtocolError as exc:
+            out.append(("error", str(exc)))
+            return out
+        if event is NEED_DATA:
+            return out
+        out.append(event)
+        if isinstance(event, ConnectionClosed):
+            return out  # (and again on every later call)
+
+
+def state_of(conn: AGIConnection) -> tuple[object, ...]:
+    return (conn.state, conn.awaiting_reply_to, conn.has_pending_input, conn.hangup_notified)
+
+
+@pytest.mark.parametrize(("wire", "fields"), REPLIES)
+def test_receive_reply_returns_a_whole_plain_reply_at_once(
+    wire: bytes, fields: tuple[str, str | None, dict[str, str], str | None]
+) -> None:
+    fast, general = awaiting(), awaiting()
+    reply = fast.receive_reply(wire)
+    general.receive_data(wire)
+    assert reply is not None and [reply] == events_after(general)
+    assert reply.raw == wire.decode("utf-8", "surrogateescape")
+    assert state_of(fast) == state_of(general) and fast.state is State.READY
+    assert fast.next_event() is NEED_DATA
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"200 result=0",  # no newline yet
+        b"200 result=0\nHANGUP\n",  # more than one line
+        b"HANGUP\n",
+        b"100 result=0 Trying...\n",
+        b"510 Invalid or unknown command\n",
+        b"520-Invalid command syntax.  Proper usage follows:\n",
+        b"",  # EOF
+    ],
+)
+def test_receive_reply_leaves_everything_else_to_next_event(data: bytes) -> None:
+    fast, general = awaiting(), awaiting()
+    assert fast.receive_reply(data) is None
+    general.receive_data(data)
+    assert events_after(fast) == events_after(general)
+    assert state_of(fast) == state_of(general)
+
+
+def test_receive_reply_does_not_jump_bytes_already_buffered() -> None:
+    conn = awaiting()
+    conn.receive_data(b"HANG")
+    assert conn.receive_reply(b"UP\n") is None  # completes the HANGUP line, read first
+    assert events_after(conn) == [events_after_hangup()]
+
+
+def events_after_hangup() -> object:
+    conn = awaiting()
+    conn.receive_data(b"HANGUP\n")
+    return conn.next_event()
+
+
+def test_receive_reply_only_answers_a_command_that_awaits_one() -> None:
+    conn = AGIConnection(Role.SCRIPT)
+    conn.receive_data(AGIEnvironment.build(request="agi://h/x", channel="PJSIP/1-1").to_bytes())
+    conn.next_event()
+    assert conn.receive_reply(b"200 result=0\n") is None  # no command sent
+    with pytest.raises(RemoteProtocolError, match="not allowed in state READY"):
+        conn.next_event()
+    done = awaiting()
+    done.receive_data(b"")
+    with pytest.raises(LocalProtocolError, match="after EOF"):
+        done.receive_reply(b"200 result=0\n")
+
+
+def test_receive_reply_keeps_to_the_line_length_limit() -> None:
+    wire = b"200 result=1 (" + b"x" * 20 + b")\n"
+    for limit, fast in ((len(wire) - 1, True), (len(wire) - 2, False)):
+        conn = AGIConnection(Role.SCRIPT, max_line_length=limit)
+        conn.receive_data(AGIEnvironment.build(request="agi://h/x", channel="PJSIP/1-1").to_bytes())
+        conn.next_event()
+        conn.send(AGICommand("NOOP"))
+        reply = conn.receive_reply(wire)
+        assert (reply is not None) is fast
+        if not fast:
+            with pytest.raises(RemoteProtocolError, match="max_line_length"):
+                conn.next_event()
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from([wire for wire, _fields in REPLIES]),
+            st.sampled_from([b"HANGUP\n", b"100 result=0 Trying...\n", b"511 Command Not ",
+                             b"Permitted on a dead channel or intercept routine\n", b"\n",
+                             b"200 result=", b"0\n"]),
+            st.binary(max_size=30),
+        ),
+        max_size=6,
+    )
+)
+@settings(max_examples=300, deadline=None)
+def test_receive_reply_agrees_with_the_general_path(chunks: list[bytes]) -> None:
+    # Any sequence of reads: receive_reply (then next_event when it returns None) gives the
+    # events and the state that receive_data + next_event give, errors included.
+    fast, general = awaiting(), awaiting()
+    for chunk in chunks:
+        if not chunk:
+            continue
+        fast_events: list[object] = []
+        try:
+            reply = fast.receive_reply(chunk)
+        except LocalProtocolError as exc:
+            fast_events.append(("local", str(exc)))
+        else:
+            if reply is not None:
+                fast_events.append(reply)
+            fast_events += events_after(fast)
+        general_events: list[object] = []
+        try:
+            general.receive_data(chunk)
+        except LocalProtocolError as exc:
+            general_events.append(("local", str(exc)))
+        else:
+            general_events += events_after(general)
+        assert fast_events == general_events
+        assert state_of(fast) == state_of(general)
+        if fast.state is State.READY:  # the next command, so that replies are due again
+            fast.send(AGICommand("NOOP"))
+            general.send(AGICommand("NOOP"))
+
+
+def test_runner_classes_hold_their_command_methods_as_plain_functions() -> None:
+    # Reading agi.answer is Python's own method binding (no descriptor call per command),
+    # and what a class defines itself is not replaced.
+    from pyst.agi import AGI
+    from pyst.agi.aio import AsyncAGI
+    from pyst.agi.commands import AGICommandMethod, AGICommands
+
+    assert inspect.iscoroutinefunction(AsyncAGI.__dict__["answer"])
+    assert inspect.isfunction(AGI.__dict__["answer"])
+    assert not inspect.iscoroutinefunction(AGI.__dict__["answer"])
+    assert isinstance(AGICommands.__dict__["answer"], AGICommandMethod)  # the mixin keeps it
+
+    class Custom(AsyncAGI):
+        async def verbose(self, message: str, level: int = 1) -> None:  # type: ignore[override]
+            return None
+
+    assert Custom.__dict__["verbose"] is not AsyncAGI.__dict__["verbose"]
+    assert "answer" not in Custom.__dict__  # inherited from AsyncAGI as it is
