@@ -190,7 +190,12 @@ class AsyncAGI(AsyncRunner, AGICommands):
             self.test_hangup()
         if type(command) is not AGICommand or args:  # (the command methods pass AGICommands)
             command = command_line(command, args, "execute")
-        data = self._command_bytes(command)
+        # _command_bytes() without its connection checks: test_hangup() raised if the
+        # connection is gone.
+        data = conn.send(command)
+        if self._provisional:
+            self._provisional = []
+        self._current_line = command.line
         channel = self.channel
         try:
             channel.send(data)

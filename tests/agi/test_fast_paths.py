@@ -259,3 +259,36 @@ def test_runner_classes_hold_their_command_methods_as_plain_functions() -> None:
 
     assert Custom.__dict__["verbose"] is not AsyncAGI.__dict__["verbose"]
     assert "answer" not in Custom.__dict__  # inherited from AsyncAGI as it is
+
+
+_ENV_CHARS = st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\x00")
+_ENV_LINES = st.one_of(
+    st.tuples(st.sampled_from(["agi_request", "agi_channel", "agi_arg_1", "a", "x y"]),
+              st.sampled_from([": ", ":", ":  ", ": :"]),
+              st.text(_ENV_CHARS, max_size=8))
+    .map("".join),
+    st.sampled_from([":no name", "no colon", " : spaced", "agi_request: again", "\r", "a:b:c"]),
+    st.text(_ENV_CHARS, max_size=10),
+)
+
+
+@given(st.lists(_ENV_LINES, min_size=1, max_size=8))
+@settings(max_examples=300, deadline=None)
+def test_environment_block_reads_as_the_line_path_does(lines: list[str]) -> None:
+    # Whole (the one-pass block reader) and byte by byte (the line path): the same environment,
+    # or the same error.
+    wire = ("\n".join(lines) + "\n\n").encode("utf-8", "surrogateescape")
+
+    def read(pieces: list[bytes]) -> object:
+        conn = AGIConnection(Role.SCRIPT)
+        try:
+            for piece in pieces:
+                conn.receive_data(piece)
+                event = conn.next_event()
+                if event is not NEED_DATA:
+                    return (event, dict(event.items()) if isinstance(event, AGIEnvironment) else 0)
+        except RemoteProtocolError as exc:
+            return ("error", str(exc))
+        return NEED_DATA
+
+    assert read([wire]) == read([bytes([b]) for b in wire])
