@@ -485,12 +485,35 @@ def serve_pystrix(loop: str = "") -> None:
     server.serve_forever()
 
 
+class _Reference(asyncio.Protocol):
+    """Base of the reference servers' protocols: Asterisk closing its side ends the call."""
+
+    transport: asyncio.Transport
+
+    def eof_received(self) -> bool:
+        self.transport.close()
+        return True
+
+
+def _serve_protocol(factory: Callable[[], asyncio.Protocol], loop: str) -> None:
+    """Serve ``factory``'s protocol on 127.0.0.1 (a free port, announced) until killed."""
+
+    async def main() -> None:
+        server = await asyncio.get_running_loop().create_server(
+            factory, "127.0.0.1", 0, backlog=1024
+        )
+        _announce(server.sockets[0].getsockname()[1])
+        await asyncio.Event().wait()
+
+    _run_on(loop, main)
+
+
 def serve_floor(loop: str = "asyncio") -> None:
     """Not an AGI library: a bare asyncio Protocol that writes the 10 command lines and counts
     reply lines, parsing nothing. What any Python asyncio server costs here at the least."""
     lines = [line.encode() + b"\n" for line in COMMAND_LINES]
 
-    class Floor(asyncio.Protocol):
+    class Floor(_Reference):
         def connection_made(self, transport: asyncio.BaseTransport) -> None:
             self.transport = cast(asyncio.Transport, transport)  # uvloop's: no subclass
             self.buffer = b""
@@ -514,18 +537,7 @@ def serve_floor(loop: str = "asyncio") -> None:
                     self.sent += 1
                 self.transport.write(lines[self.sent]) if self.sent < len(lines) else None
 
-        def eof_received(self) -> bool:
-            self.transport.close()
-            return True
-
-    async def main() -> None:
-        server = await asyncio.get_running_loop().create_server(
-            Floor, "127.0.0.1", 0, backlog=1024
-        )
-        _announce(server.sockets[0].getsockname()[1])
-        await asyncio.Event().wait()
-
-    _run_on(loop, main)
+    _serve_protocol(Floor, loop)
 
 
 def serve_least(loop: str = "asyncio") -> None:
@@ -538,7 +550,7 @@ def serve_least(loop: str = "asyncio") -> None:
     AGI library with coroutine handlers can reach on this loop."""
     lines = [line.encode() + b"\n" for line in COMMAND_LINES]
 
-    class Least(asyncio.Protocol):
+    class Least(_Reference):
         def connection_made(self, transport: asyncio.BaseTransport) -> None:
             self.transport = cast(asyncio.Transport, transport)  # uvloop's: no subclass
             self.loop = asyncio.get_running_loop()
@@ -570,7 +582,8 @@ def serve_least(loop: str = "asyncio") -> None:
 
         async def command(self, line: bytes) -> str:
             self.transport.write(line)
-            self.waiter = waiter = self.loop.create_future()
+            waiter: asyncio.Future[bytes] = self.loop.create_future()
+            self.waiter = waiter
             reply = await waiter
             if not reply.startswith(b"200 result="):
                 raise RuntimeError(reply)
@@ -581,18 +594,7 @@ def serve_least(loop: str = "asyncio") -> None:
                 await self.command(line)
             self.transport.write_eof()
 
-        def eof_received(self) -> bool:
-            self.transport.close()
-            return True
-
-    async def main() -> None:
-        server = await asyncio.get_running_loop().create_server(
-            Least, "127.0.0.1", 0, backlog=1024
-        )
-        _announce(server.sockets[0].getsockname()[1])
-        await asyncio.Event().wait()
-
-    _run_on(loop, main)
+    _serve_protocol(Least, loop)
 
 
 SERVE: dict[str, Callable[[str], None]] = {
