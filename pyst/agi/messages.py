@@ -148,7 +148,7 @@ class AGIEnvironment(Mapping[str, str]):
             newline, or a name is repeated.
     """
 
-    __slots__ = ("_items", "_map")
+    __slots__ = ("_map", "_pairs")
 
     def __init__(self, items: Mapping[str, str] | Iterable[tuple[str, str]] = ()) -> None:
         pairs = items.items() if isinstance(items, Mapping) else items
@@ -159,7 +159,7 @@ class AGIEnvironment(Mapping[str, str]):
                 raise LocalProtocolError(f"environment variable {name!r} given twice")
             mapping[name] = value
         self._map = mapping
-        self._items = tuple(mapping.items())
+        self._pairs: tuple[tuple[str, str], ...] | None = None
 
     @classmethod
     def _from_parsed(cls, mapping: dict[str, str]) -> AGIEnvironment:
@@ -170,8 +170,17 @@ class AGIEnvironment(Mapping[str, str]):
         hold no newline, and a repeated name was refused while parsing."""
         environment = object.__new__(cls)
         environment._map = mapping
-        environment._items = tuple(mapping.items())
+        environment._pairs = None
         return environment
+
+    @property
+    def _items(self) -> tuple[tuple[str, str], ...]:
+        """The pairs in order, made on first use (for equality, hashing and writing): the
+        mapping never changes, and a FastAGI call seldom needs them."""
+        pairs = self._pairs
+        if pairs is None:
+            pairs = self._pairs = tuple(self._map.items())
+        return pairs
 
     # Mapping protocol
     def __getitem__(self, key: str) -> str:
@@ -181,7 +190,7 @@ class AGIEnvironment(Mapping[str, str]):
         return iter(self._map)
 
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self._map)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, AGIEnvironment):

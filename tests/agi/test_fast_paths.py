@@ -292,3 +292,20 @@ def test_environment_block_reads_as_the_line_path_does(lines: list[str]) -> None
         return NEED_DATA
 
     assert read([wire]) == read([bytes([b]) for b in wire])
+
+
+def test_an_environment_read_from_the_wire_is_the_one_built() -> None:
+    # The parsed environment makes its ordered pairs on first use; it must still compare,
+    # hash, count, write and pickle as the constructor's object does.
+    import pickle
+
+    built = AGIEnvironment.build(request="agi://h/x", channel="PJSIP/1-1")
+    conn = AGIConnection(Role.SCRIPT)
+    conn.receive_data(built.to_bytes())
+    parsed = conn.next_event()
+    assert isinstance(parsed, AGIEnvironment)
+    assert parsed == built and hash(parsed) == hash(built) and len(parsed) == len(built)
+    assert parsed.to_bytes() == built.to_bytes() and repr(parsed) == repr(built)
+    assert pickle.loads(pickle.dumps(parsed)) == built
+    reordered = AGIEnvironment(list(built.items())[::-1])
+    assert parsed != reordered  # the order is part of an environment's identity
