@@ -3,7 +3,8 @@
 :class:`AGIConnection` keeps no socket, thread or event loop: feed it what you read with
 :meth:`~AGIConnection.receive_data` (``b""`` = EOF), take events from
 :meth:`~AGIConnection.next_event` until it returns :data:`NEED_DATA` (or :data:`PAUSED`), and
-write what :meth:`~AGIConnection.send` returns. The same class plays both ends:
+write what :meth:`~AGIConnection.send` returns (:meth:`~AGIConnection.receive_reply` takes the
+common case, one whole ``200 result=`` line, in one call). The same class plays both ends:
 
 ``Role.SCRIPT`` — an AGI script, FastAGI handler or AsyncAGI driver talking to Asterisk::
 
