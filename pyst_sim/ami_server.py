@@ -200,6 +200,9 @@ _DIRECT = frozenset({Response, Event})
 # State.OPEN looked up once: in 3.11 a class attribute of an Enum goes through EnumType's
 # __getattr__ hook, a cost on every answered action.
 _OPEN = State.OPEN
+# The log codes of an Action and a Response over wire bytes (see _pack).
+_ACTION_RAW = _KIND_CODES[Action] + _RAW
+_RESPONSE_RAW = _KIND_CODES[Response] + _RAW
 
 
 def _pack(out: list[Any], item: Any) -> None:
@@ -479,11 +482,32 @@ class AMISession(asyncio.Protocol):
         server = self.server
         dispatch = server._dispatch
         next_event = conn.next_event
+        # Ping in its usual layout is answered here when the chain would reach the builtin
+        # PBX anyway (a session that may act, no expectations, no responders, the connection
+        # open): the same bytes and log entry as _dispatch() gives, a third of the work.
+        quick = (
+            server._builtin.quick_ping
+            if self.authenticated and not server._book.active and not server._responders
+            and conn.our_state is _OPEN else None
+        )
         while not self._busy and not self.closed:
             event = next_event()
             if event is NEED_DATA:
                 break
             if isinstance(event, Action):
+                if quick is not None:
+                    raw = event._raw
+                    if raw is not None:
+                        pong = quick(raw)
+                        if pong is not None:
+                            server._action_count += 1
+                            if server._log_enabled:
+                                server._log.append((
+                                    self.id, self.username, "builtin", None, time.time(), 1,
+                                    _ACTION_RAW, raw, _RESPONSE_RAW, pong,
+                                ))
+                            self._out.append(pong + b"\r\n\r\n")
+                            continue
                 self._held = []
                 try:
                     result = dispatch(self, event)

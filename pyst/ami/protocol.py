@@ -731,8 +731,10 @@ class AMIConnection:
             return 0
         if block.endswith(b"\r"):
             block = block[:-1]
-        fields, bare = _parse_text(block.decode("utf-8", "surrogateescape"))
-        self._emit(Action._from_parts(fields, bare))
+        # Over its wire bytes, split into fields on first use, as receive_data()'s fast path
+        # gives it: a pipelined block and a block read alone are the same message (and a
+        # server may answer from the bytes, as pyst_sim does a Ping, or log them as they are).
+        self._emit(Action._from_raw(bytes(block)))
         return after
 
 

@@ -137,6 +137,16 @@ def _timeval_now() -> str:
     return f"{ns[:-9]}.{ns[-9:-3]}"
 
 
+# The usual Ping as clients write it, over its wire bytes (no final line end): exactly
+# ``Action: Ping`` (any case) and optionally ``ActionID: <id>``, in that order, nothing else.
+# Where this matches, the general path (fields split, respond(), ping()) gives the same reply:
+# the id is what ping() takes (the value after the blanks Asterisk skips; an id that starts with
+# another blank, or holds a CR, LF or NUL, is left to the general path, as is any other layout).
+_QUICK_PING = re.compile(
+    rb"Action:[ \t]*(?i:ping)(?:\r\nActionID:[ \t]*([^\x00-\x20][^\r\n\x00]*)?)?"
+).fullmatch
+
+
 def _tv(when: float) -> str:
     # Security events' EventTV/SessionTV: 2026-11-28T21:42:49.155+0000 (UTC, milliseconds).
     stamp = datetime.fromtimestamp(when, timezone.utc)
@@ -379,6 +389,25 @@ class BuiltinPBX:
         else:
             fields = (("Response", "Success"), _PONG, stamp)
         return [Response._from_parts(fields)]
+
+    def quick_ping(self, raw: bytes) -> bytes | None:
+        """The reply to a Ping over wire bytes ``raw`` (no final line end) in its usual layout,
+        as wire bytes (no final line end), or None for anything else.
+
+        For an authenticated session this is what :meth:`respond` answers, without splitting
+        the fields: Ping is the keepalive every client sends on a timer, and the action the
+        benchmarks time. The caller checks the session may act and that nothing scripted
+        answers first.
+        """
+        match = _QUICK_PING(raw)
+        if match is None:
+            return None
+        ns = b"%d" % time.time_ns()
+        action_id = match[1]
+        if action_id:
+            return b"Response: Success\r\nActionID: %b\r\nPing: Pong\r\nTimestamp: %b.%b" % (
+                action_id, ns[:-9], ns[-9:-3])
+        return b"Response: Success\r\nPing: Pong\r\nTimestamp: %b.%b" % (ns[:-9], ns[-9:-3])
 
     def events(self, session: AMISession, action: Action) -> Any:
         mask = strings_to_mask(action.get("EventMask"))

@@ -279,6 +279,12 @@ def test_server_fast_path_keeps_the_wire_bytes() -> None:
         # Taken by the fast path: a message over the chunk's bytes, parsed on first use.
         assert action._raw == b"Action: Ping\r\nActionID: %d" % n
         assert action.fields == (("Action", "Ping"), ("ActionID", str(n)))
+    # Blocks read together (a pipelining client) are kept over their wire bytes too.
+    first, second = conn.receive(
+        b"Action: Ping\r\nActionID: a\r\n\r\nAction: Ping\nActionID: b\n\n")
+    assert (first._raw, second._raw) == (b"Action: Ping\r\nActionID: a",
+                                         b"Action: Ping\nActionID: b")
+    assert second.fields == (("Action", "Ping"), ("ActionID", "b"))
     # A block over Asterisk's limits is still answered as Asterisk does.
     (bad,) = conn.receive(b"Action: Ping\r\nX: " + b"y" * 1100 + b"\r\n\r\n")
     assert isinstance(bad, BadAction)
