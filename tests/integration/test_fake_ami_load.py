@@ -1,8 +1,8 @@
 """Load on the fake AMI server: many clients and many events, counted, nothing lost.
 
 The server runs in its own process (the ``pyst-sim ami`` CLI module), the clients here on raw
-sockets. The suite runs reduced sizes (a few seconds); ``PYST_SIM_FULL_LOAD=1`` runs the sizes
-of the issue: 200 clients x 1,000 actions, and 100,000 events to 50 clients
+sockets. The suite runs reduced sizes (a few seconds); ``make load`` (``PYST_SIM_FULL_LOAD=1``)
+runs the sizes of the issue: 200 clients x 1,000 actions, and 100,000 events to 50 clients
 (``bench/fake_ami_bench.py`` measures the rates).
 """
 
