@@ -32,6 +32,11 @@ chain, and the first link that answers wins:
    ``Permission denied`` before login or without the write class, ``Invalid/unknown command``
    for names that Asterisk 22 does not know.
 
+One shortcut, invisible to clients and tests: when no expectation or responder is registered,
+a logged-in session's Ping in its usual layout (``Action: Ping``, optionally ``ActionID``) is
+answered from its wire bytes without walking the chain, with the reply and log entry the
+chain gives (Ping is the keepalive clients send on a timer; this takes a third of the work).
+
 Responder interface
 -------------------
 A responder is any object with a method::
