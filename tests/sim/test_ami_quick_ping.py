@@ -9,6 +9,7 @@ forces (a registered responder turns the quick path off).
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -141,53 +142,53 @@ def test_other_layouts_are_left_to_the_general_path(tmp_path: Path) -> None:
     assert _compare(tmp_path, others) == 0
 
 
-def test_pipelined_pings_are_answered_in_order_with_their_ids(tmp_path: Path) -> None:
+def _serve(tmp: Path, body: Callable[[FakeAMIServer, Client], Awaitable[None]],
+           *responders: Any, login: bool = True) -> None:
+    """Run ``body(server, client)`` with a fresh server (and ``responders``) and a client."""
+
     async def main() -> None:
-        server = FakeAMIServer(_conf(tmp_path), time_scale=0, auth_failure_delay=0)
+        server = FakeAMIServer(_conf(tmp), time_scale=0, auth_failure_delay=0)
+        for responder in responders:
+            server.add_responder(responder)
         try:
-            c = Client(server)
-            await c.login(Events="off")
-            c.send(b"".join(b"Action: Ping\r\nActionID: p%d\r\n\r\n" % i for i in range(50)))
-            await c.settle(3)
-            replies = [m for m in c.messages if isinstance(m, Response)][1:]
-            assert [r.get("ActionID") for r in replies] == [f"p{i}" for i in range(50)]
-            assert {r.get("Ping") for r in replies} == {"Pong"}
-            logged = server.log[-50:]
-            assert [e.action.get("ActionID") for e in logged] == [f"p{i}" for i in range(50)]
+            client = Client(server)
+            if login:
+                await client.login(Events="off")
+            await body(server, client)
         finally:
             await server.stop()
 
     run(main())
+
+
+def test_pipelined_pings_are_answered_in_order_with_their_ids(tmp_path: Path) -> None:
+    async def body(server: FakeAMIServer, c: Client) -> None:
+        c.send(b"".join(b"Action: Ping\r\nActionID: p%d\r\n\r\n" % i for i in range(50)))
+        await c.settle(3)
+        replies = [m for m in c.messages if isinstance(m, Response)][1:]
+        assert [r.get("ActionID") for r in replies] == [f"p{i}" for i in range(50)]
+        assert {r.get("Ping") for r in replies} == {"Pong"}
+        logged = server.log[-50:]
+        assert [e.action.get("ActionID") for e in logged] == [f"p{i}" for i in range(50)]
+
+    _serve(tmp_path, body)
 
 
 def test_no_quick_answer_when_something_scripted_may_answer(tmp_path: Path) -> None:
-    async def main() -> None:
-        server = FakeAMIServer(_conf(tmp_path), time_scale=0, auth_failure_delay=0)
-        try:
-            c = Client(server)
-            await c.login(Events="off")
-            server.expect_action("Ping").respond_with(Ping="Scripted")
-            reply = await c.one("Ping", ActionID="s1")
-            assert reply.get("Ping") == "Scripted"
-            assert reply.get("ActionID") == "s1"
-        finally:
-            await server.stop()
+    async def body(server: FakeAMIServer, c: Client) -> None:
+        server.expect_action("Ping").respond_with(Ping="Scripted")
+        reply = await c.one("Ping", ActionID="s1")
+        assert (reply.get("Ping"), reply.get("ActionID")) == ("Scripted", "s1")
 
-    run(main())
+    _serve(tmp_path, body)
 
 
 def test_no_quick_answer_before_login(tmp_path: Path) -> None:
-    async def main() -> None:
-        server = FakeAMIServer(_conf(tmp_path), time_scale=0, auth_failure_delay=0)
-        try:
-            c = Client(server)
-            reply = await c.one("Ping", ActionID="early")
-            assert reply.get("Response") == "Error"
-            assert reply.get("Message") == "Permission denied"
-        finally:
-            await server.stop()
+    async def body(server: FakeAMIServer, c: Client) -> None:
+        reply = await c.one("Ping", ActionID="early")
+        assert (reply.get("Response"), reply.get("Message")) == ("Error", "Permission denied")
 
-    run(main())
+    _serve(tmp_path, body, login=False)
 
 
 class ScriptedPing:
@@ -200,15 +201,8 @@ class ScriptedPing:
 
 
 def test_no_quick_answer_when_a_responder_may_answer(tmp_path: Path) -> None:
-    async def main() -> None:
-        server = FakeAMIServer(_conf(tmp_path), time_scale=0, auth_failure_delay=0)
-        server.add_responder(ScriptedPing())
-        try:
-            c = Client(server)
-            await c.login(Events="off")
-            reply = await c.one("Ping", ActionID="r1")
-            assert (reply.get("Ping"), reply.get("ActionID")) == ("FromResponder", "r1")
-        finally:
-            await server.stop()
+    async def body(server: FakeAMIServer, c: Client) -> None:
+        reply = await c.one("Ping", ActionID="r1")
+        assert (reply.get("Ping"), reply.get("ActionID")) == ("FromResponder", "r1")
 
-    run(main())
+    _serve(tmp_path, body, ScriptedPing())
