@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BENCH_VENV := bench/.venv
 
-.PHONY: test lint types unit docs docs-examples demo bench load clean
+.PHONY: test lint types unit clients docs docs-examples demo bench load clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,11 +20,30 @@ lint: venv
 types: venv
 	$(BIN)/mypy --strict pyst
 
-unit: venv
+unit: venv clients
 	rm -f .coverage .coverage.*
 	COVERAGE_PROCESS_START=$(CURDIR)/pyproject.toml $(BIN)/coverage run -m pytest -n auto -p no:cacheprovider $(PYTEST_ARGS)
 	$(BIN)/coverage combine -q
 	$(BIN)/coverage report
+
+# Clients in other languages, for tests/integration/test_other_language_clients.py: Node's
+# asterisk-manager (npm, version locked in tests/clients/node) and Perl's Asterisk::AGI and
+# Asterisk::Manager (Debian's libasterisk-agi-perl, installed when Perl lacks them and this is
+# a root shell with apt-get). Where one cannot be had, its tests skip and name what is missing.
+NODE_CLIENTS := tests/clients/node/node_modules/.installed
+
+clients: $(NODE_CLIENTS)
+	@perl -MAsterisk::AGI -MAsterisk::Manager -e1 2>/dev/null \
+	  || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] \
+	       && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	          libasterisk-agi-perl >/dev/null; } \
+	  || echo "note: Perl's Asterisk::AGI/Manager are not installed: their tests will skip"
+
+$(NODE_CLIENTS): tests/clients/node/package.json tests/clients/node/package-lock.json
+	@if command -v npm >/dev/null; then \
+	  cd tests/clients/node && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed \
+	  || echo "note: npm ci failed: the Node client tests will skip"; \
+	else echo "note: npm is not installed: the Node client tests will skip"; fi
 
 # The documentation: user guide, scenario reference and API reference, into build/site.
 # --strict: any warning (a broken link or anchor, a docstring that cannot be read) fails.
