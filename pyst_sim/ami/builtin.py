@@ -147,6 +147,17 @@ _QUICK_PING = re.compile(
 ).fullmatch
 
 
+def _pong(action_id: bytes) -> bytes:
+    """Asterisk's reply to Ping as wire bytes (no final line end): astman_start_ack (with the
+    ActionID when there is one), ``Ping: Pong``, ``Timestamp:`` the wall clock as
+    :func:`_timeval_now` prints it."""
+    ns = b"%d" % time.time_ns()
+    if action_id:
+        return b"Response: Success\r\nActionID: %b\r\nPing: Pong\r\nTimestamp: %b.%b" % (
+            action_id, ns[:-9], ns[-9:-3])
+    return b"Response: Success\r\nPing: Pong\r\nTimestamp: %b.%b" % (ns[:-9], ns[-9:-3])
+
+
 def _tv(when: float) -> str:
     # Security events' EventTV/SessionTV: 2026-11-28T21:42:49.155+0000 (UTC, milliseconds).
     stamp = datetime.fromtimestamp(when, timezone.utc)
@@ -370,19 +381,16 @@ class BuiltinPBX:
             action_id = parts[1][1] or None  # the usual layout: the first ActionID
         else:
             action_id = action.action_id
-        now = _timeval_now()
         if action_id is None or ("\n" not in action_id and "\0" not in action_id):
             # The reply as Asterisk writes it, as a message over its wire bytes: the server
-            # writes those bytes as they are, with no serialising (the hot path of Ping).
-            text = (
-                f"Response: Success\r\nActionID: {action_id}\r\nPing: Pong\r\nTimestamp: {now}"
-                if action_id else f"Response: Success\r\nPing: Pong\r\nTimestamp: {now}"
-            )
+            # writes those bytes as they are, with no serialising.
             try:
-                return [Response._from_raw(text.encode("utf-8", "surrogateescape"))]
+                wire_id = action_id.encode("utf-8", "surrogateescape") if action_id else b""
             except UnicodeEncodeError:
                 pass  # not from the wire: built from parts below, sending raises
-        stamp = ("Timestamp", now)
+            else:
+                return [Response._from_raw(_pong(wire_id))]
+        stamp = ("Timestamp", _timeval_now())
         fields: tuple[tuple[str, str], ...]
         if action_id:
             fields = (("Response", "Success"), ("ActionID", action_id), _PONG, stamp)
@@ -400,14 +408,7 @@ class BuiltinPBX:
         answers first.
         """
         match = _QUICK_PING(raw)
-        if match is None:
-            return None
-        ns = b"%d" % time.time_ns()
-        action_id = match[1]
-        if action_id:
-            return b"Response: Success\r\nActionID: %b\r\nPing: Pong\r\nTimestamp: %b.%b" % (
-                action_id, ns[:-9], ns[-9:-3])
-        return b"Response: Success\r\nPing: Pong\r\nTimestamp: %b.%b" % (ns[:-9], ns[-9:-3])
+        return None if match is None else _pong(match[1] or b"")
 
     def events(self, session: AMISession, action: Action) -> Any:
         mask = strings_to_mask(action.get("EventMask"))
