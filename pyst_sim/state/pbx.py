@@ -139,8 +139,14 @@ class PBX:
     ) -> PBX:
         """Load manager.conf, extensions.conf and queues.conf from ``config_dir`` (each one
         optional). Raises :class:`~pyst.errors.ConfigError` subclasses (with file and line)
-        for a file Asterisk would refuse to load."""
+        for a file Asterisk would refuse to load, ``FileNotFoundError`` or
+        ``NotADirectoryError`` when ``config_dir`` is not a folder (a mistyped path would
+        otherwise serve the defaults without a word)."""
         directory = os.fspath(config_dir)
+        if not os.path.isdir(directory):
+            if os.path.exists(directory):
+                raise NotADirectoryError(f"config directory {directory!r} is not a directory")
+            raise FileNotFoundError(f"config directory {directory!r} does not exist")
         loader = ConfigLoader(directory)
         manager = ManagerConfig()
         dialplan = _empty_dialplan()

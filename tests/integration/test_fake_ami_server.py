@@ -230,7 +230,9 @@ def test_cli_serves_until_interrupted(tmp_path: Path, shared_dir: Path, loop: st
             proc.wait(5)
 
 
-def test_cli_reports_problems_and_bad_options(tmp_path: Path) -> None:
+def test_cli_reports_problems_and_bad_options(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from pyst_sim import ami_cli
 
     assert ami_cli.main(["--user", "nocolon"]) == 2
@@ -239,6 +241,14 @@ def test_cli_reports_problems_and_bad_options(tmp_path: Path) -> None:
     bad = tmp_path / "manager.conf"
     bad.write_text("[general\n")
     assert ami_cli.main(["--config-dir", str(tmp_path)]) == 2
+    # A mistyped folder is an error, not a server with the default users.
+    missing = tmp_path / "no-such-dir"
+    assert ami_cli.main(["--config-dir", str(missing)]) == 2
+    assert f"config directory '{missing}' does not exist" in capsys.readouterr().err
+    assert ami_cli.main(["--config-dir", str(bad)]) == 2
+    assert f"config directory '{bad}' is not a directory" in capsys.readouterr().err
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        FakeAMIServer(missing)
 
     env = dict(os.environ, PYTHONPATH=str(REPO))
     proc = subprocess.Popen(
