@@ -21,6 +21,7 @@ import asyncio
 import contextlib
 import signal
 import sys
+from pathlib import Path
 from typing import Any
 
 from pyst.errors import ConfigError
@@ -98,6 +99,9 @@ def _build(args: argparse.Namespace) -> Any:
     if args.cassette:
         from pyst_sim.replay import CassetteResponder
 
+        if not Path(args.cassette).is_file():
+            # (The reader's own OSError says only "[Errno 2] No such file or directory".)
+            raise FileNotFoundError(f"cassette {args.cassette} does not exist")
         responder = CassetteResponder(args.cassette)
         version = version or responder.banner.version
     server = FakeAMIServer(

@@ -249,6 +249,8 @@ def test_cli_reports_problems_and_bad_options(
     assert f"config directory '{bad}' is not a directory" in capsys.readouterr().err
     with pytest.raises(FileNotFoundError, match="does not exist"):
         FakeAMIServer(missing)
+    assert ami_cli.main(["--cassette", str(tmp_path / "none.yaml")]) == 2
+    assert f"cassette {tmp_path / 'none.yaml'} does not exist" in capsys.readouterr().err
 
     env = dict(os.environ, PYTHONPATH=str(REPO))
     proc = subprocess.Popen(
