@@ -7,17 +7,18 @@ fake AMI server is loaded with the capture machine's config (``shared/captures/c
 
 ``make test`` installs the clients (``make clients``: ``npm ci`` in ``tests/clients/node``, and
 the Debian package when Perl lacks the modules). A machine without Node or without the Perl
-modules skips these tests, naming what is missing.
+modules skips these tests, naming what is missing; in CI (``CI`` set) that is a failure.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
@@ -31,23 +32,31 @@ TIMEOUT = 20
 PERL_USER = "[perl]\nsecret = camel\nread =\nwrite = all\n"
 
 
+def _missing(what: str) -> NoReturn:
+    """Skip on a developer's machine that lacks a client; fail in CI, where `make clients` has
+    installed every one, so a broken install step cannot pass as a skip."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} (in CI, `make clients` should have installed it)")
+    pytest.skip(what)
+
+
 def _node() -> str:
     node = shutil.which("node")
     if node is None:
-        pytest.skip("node is not installed (Node.js runs the asterisk-manager client)")
+        _missing("node is not installed (Node.js runs the asterisk-manager client)")
     if not (NODE_DIR / "node_modules" / "asterisk-manager").is_dir():
-        pytest.skip("asterisk-manager is not installed: run `make clients`")
+        _missing("asterisk-manager is not installed: run `make clients`")
     return node
 
 
 def _perl(module: str) -> str:
     perl = shutil.which("perl")
     if perl is None:
-        pytest.skip("perl is not installed")
+        _missing("perl is not installed")
     probe = subprocess.run([perl, f"-M{module}", "-e1"], capture_output=True, timeout=TIMEOUT)
     if probe.returncode != 0:
-        pytest.skip(f"Perl module {module} is not installed: run `make clients` "
-                    "(Debian's libasterisk-agi-perl)")
+        _missing(f"Perl module {module} is not installed: run `make clients` "
+                 "(Debian's libasterisk-agi-perl)")
     return perl
 
 
