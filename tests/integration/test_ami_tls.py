@@ -15,12 +15,13 @@ from pyst.ami.actions import Ping
 from pyst.ami.blocking import BlockingAMIClient
 from pyst.ami.client import AMIClient
 from tests.ami.replay_server import ScriptedServer, ServerThread
+from tests.prerequisites import missing
 
 
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     if shutil.which("openssl") is None:
-        pytest.skip("the openssl command is needed to make a test certificate")
+        missing("the openssl command is needed to make a test certificate")
     folder = tmp_path_factory.mktemp("tls")
     cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(

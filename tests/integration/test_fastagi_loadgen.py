@@ -14,6 +14,7 @@ import pytest
 from bench import fastagi_bench
 from pyst.agi.aio import AsyncAGI
 from pyst.fastagi import FastAGIServer, FastAGIThread
+from tests.prerequisites import missing
 
 CALLS = 20
 
@@ -34,7 +35,7 @@ def bench_server(faulty: bool) -> FastAGIServer:
 @pytest.fixture(scope="module")
 def c_generator(tmp_path_factory: pytest.TempPathFactory) -> str:
     if shutil.which("cc") is None:
-        pytest.skip("no C compiler (cc): the benchmark falls back to the Python generator")
+        missing("no C compiler (cc): the benchmark falls back to the Python generator")
     executable = fastagi_bench.build_c_generator(str(tmp_path_factory.mktemp("loadgen")))
     assert executable is not None and Path(executable).exists()
     return executable

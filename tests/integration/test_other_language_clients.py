@@ -13,17 +13,17 @@ modules skips these tests, naming what is missing; in CI (``CI`` set) that is a 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import pytest
 
 from pyst_sim.agi import Caller, simulate_call
 from pyst_sim.ami_server import FakeAMIServer, ThreadedFakeAMIServer
+from tests.prerequisites import missing
 
 CLIENTS = Path(__file__).resolve().parent.parent / "clients"
 NODE_DIR = CLIENTS / "node"
@@ -32,30 +32,22 @@ TIMEOUT = 20
 PERL_USER = "[perl]\nsecret = camel\nread =\nwrite = all\n"
 
 
-def _missing(what: str) -> NoReturn:
-    """Skip on a developer's machine that lacks a client; fail in CI, where `make clients` has
-    installed every one, so a broken install step cannot pass as a skip."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{what} (in CI, `make clients` should have installed it)")
-    pytest.skip(what)
-
-
 def _node() -> str:
     node = shutil.which("node")
     if node is None:
-        _missing("node is not installed (Node.js runs the asterisk-manager client)")
+        missing("node is not installed (Node.js runs the asterisk-manager client)")
     if not (NODE_DIR / "node_modules" / "asterisk-manager").is_dir():
-        _missing("asterisk-manager is not installed: run `make clients`")
+        missing("asterisk-manager is not installed: run `make clients`")
     return node
 
 
 def _perl(module: str) -> str:
     perl = shutil.which("perl")
     if perl is None:
-        _missing("perl is not installed")
+        missing("perl is not installed")
     probe = subprocess.run([perl, f"-M{module}", "-e1"], capture_output=True, timeout=TIMEOUT)
     if probe.returncode != 0:
-        _missing(f"Perl module {module} is not installed: run `make clients` "
+        missing(f"Perl module {module} is not installed: run `make clients` "
                  "(Debian's libasterisk-agi-perl)")
     return perl
 
